@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The `vlpart` command tree. Each command lives in `Commands/<Verb>Command.swift`, holds no
+/// algorithm of its own, and calls one library entry point.
+@main
+struct VLPart: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "vlpart",
+        abstract: "A part-level annotation data engine: parse unlabelled objects into parts.",
+        discussion: """
+        Typical loop: import a source dataset with parts and a target collection without, \
+        extract DINO features, borrow part taxonomies, parse, review, and retrain a segmenter. \
+        Every command that touches labels takes --db (default ./vlpart.sqlite, or $VLPART_DB).
+        """,
+        version: version,
+        subcommands: [
+            DoctorCommand.self,
+        ]
+    )
+}

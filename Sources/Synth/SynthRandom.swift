@@ -1,0 +1,20 @@
+/// The synthetic dataset's generator: SplitMix64, so a seed gives the same images everywhere.
+public struct SynthRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Seeds the stream; different seeds give unrelated streams.
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform value in `[lo, hi)`.
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
+        lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53)
+    }
+}
