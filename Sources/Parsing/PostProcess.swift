@@ -1,0 +1,98 @@
+/// Post-processing of a patch-grid part labelling (DESIGN.md, step 5): small fragments are
+/// absorbed by their surroundings, soft per-part scores are upsampled to pixels, and pixels
+/// outside the object are cleared.
+public enum PostProcess {
+    /// Relabels 4-connected fragments smaller than `minPatches` with the label most common
+    /// on their border; `-1` marks patches outside the object, which are never changed and
+    /// never absorb anything.
+    ///
+    /// - Parameters:
+    ///   - labels: `[rows, cols]`, row-major class per patch, `-1` outside the object.
+    /// - Returns: the cleaned grid; a fragment with no labelled neighbour keeps its label.
+    public static func absorbSmallFragments(_ labels: [Int], rows: Int, cols: Int, minPatches: Int) -> [Int] {
+        precondition(labels.count == rows * cols, "grid has \(labels.count) labels for \(rows)×\(cols)")
+        var out = labels
+        var seen = [Bool](repeating: false, count: labels.count)
+        var stack: [Int] = []
+        var component: [Int] = []
+        for start in 0..<labels.count where !seen[start] && labels[start] >= 0 {
+            let label = labels[start]
+            component.removeAll(keepingCapacity: true)
+            var border: [Int: Int] = [:]
+            stack.append(start)
+            seen[start] = true
+            while let p = stack.popLast() {
+                component.append(p)
+                let r = p / cols, c = p % cols
+                for (nr, nc) in [(r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)]
+                where nr >= 0 && nr < rows && nc >= 0 && nc < cols {
+                    let q = nr * cols + nc
+                    if labels[q] == label {
+                        if !seen[q] { seen[q] = true; stack.append(q) }
+                    } else if labels[q] >= 0 {
+                        border[labels[q], default: 0] += 1
+                    }
+                }
+            }
+            guard component.count < minPatches,
+                  let replacement = border.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })
+            else { continue }
+            for p in component { out[p] = replacement.key }
+        }
+        return out
+    }
+
+    /// Bilinear upsampling of score planes with PyTorch's `align_corners=False` convention.
+    ///
+    /// - Parameters:
+    ///   - planes: `[count, gridH, gridW]` row-major.
+    /// - Returns: `[count, height, width]`.
+    public static func upsampleBilinear(_ planes: [Float], count: Int, gridH: Int, gridW: Int,
+                                        height: Int, width: Int) -> [Float] {
+        precondition(planes.count == count * gridH * gridW, "\(planes.count) scores for \(count)×\(gridH)×\(gridW)")
+        func taps(_ outSize: Int, _ inSize: Int) -> [(Int, Int, Float)] {
+            let scale = Float(inSize) / Float(outSize)
+            return (0..<outSize).map { o in
+                let src = max(0, (Float(o) + 0.5) * scale - 0.5)
+                let i0 = min(Int(src), inSize - 1)
+                let i1 = min(i0 + 1, inSize - 1)
+                return (i0, i1, src - Float(i0))
+            }
+        }
+        let ys = taps(height, gridH), xs = taps(width, gridW)
+        var out = [Float](repeating: 0, count: count * height * width)
+        for p in 0..<count {
+            let base = p * gridH * gridW
+            for (y, (y0, y1, fy)) in ys.enumerated() {
+                for (x, (x0, x1, fx)) in xs.enumerated() {
+                    let top = planes[base + y0 * gridW + x0] * (1 - fx) + planes[base + y0 * gridW + x1] * fx
+                    let bottom = planes[base + y1 * gridW + x0] * (1 - fx) + planes[base + y1 * gridW + x1] * fx
+                    out[(p * height + y) * width + x] = top * (1 - fy) + bottom * fy
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per-pixel class from upsampled one-hot scores of a grid labelling, confined to `foreground`.
+    ///
+    /// Soft upsampling gives smooth part boundaries instead of patch-sized staircases.
+    /// - Parameters:
+    ///   - gridLabels: `[gridH, gridW]` class per patch in `0..<classes`, `-1` outside the object.
+    ///   - foreground: `[height, width]` 0/1 object mask at pixel resolution.
+    /// - Returns: `[height, width]` class per pixel; `-1` outside the foreground.
+    public static func pixelLabels(gridLabels: [Int], gridH: Int, gridW: Int, classes: Int,
+                                   foreground: [UInt8], height: Int, width: Int) -> [Int] {
+        var planes = [Float](repeating: 0, count: classes * gridH * gridW)
+        for (i, l) in gridLabels.enumerated() where l >= 0 { planes[l * gridH * gridW + i] = 1 }
+        let up = upsampleBilinear(planes, count: classes, gridH: gridH, gridW: gridW, height: height, width: width)
+        let plane = height * width
+        var out = [Int](repeating: -1, count: plane)
+        for i in 0..<plane where foreground[i] != 0 {
+            var best = 0, bestScore: Float = -1
+            for c in 0..<classes where up[c * plane + i] > bestScore { bestScore = up[c * plane + i]; best = c }
+            out[i] = best
+        }
+        return out
+    }
+}
