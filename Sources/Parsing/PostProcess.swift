@@ -95,4 +95,36 @@ public enum PostProcess {
         }
         return out
     }
+
+    /// Keeps, for every label, only its largest 8-connected region (VLPart's cleanup);
+    /// other patches of that label become `0` (no part). `-1` (outside the object) is kept.
+    public static func largestComponentPerLabel(_ labels: [Int], rows: Int, cols: Int) -> [Int] {
+        precondition(labels.count == rows * cols, "grid has \(labels.count) labels for \(rows)×\(cols)")
+        var componentOf = [Int](repeating: -1, count: labels.count)
+        var sizes: [Int] = []
+        var best: [Int: Int] = [:]   // label → its largest component
+        var stack: [Int] = []
+        for start in 0..<labels.count where componentOf[start] < 0 && labels[start] > 0 {
+            let id = sizes.count, label = labels[start]
+            var size = 0
+            componentOf[start] = id
+            stack.append(start)
+            while let p = stack.popLast() {
+                size += 1
+                let r = p / cols, c = p % cols
+                for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
+                    let nr = r + dr, nc = c + dc
+                    guard nr >= 0, nr < rows, nc >= 0, nc < cols else { continue }
+                    let q = nr * cols + nc
+                    if labels[q] == label && componentOf[q] < 0 { componentOf[q] = id; stack.append(q) }
+                } }
+            }
+            sizes.append(size)
+            if let current = best[label], sizes[current] >= size { continue }
+            best[label] = id
+        }
+        return labels.indices.map { i in
+            labels[i] > 0 && best[labels[i]] != componentOf[i] ? 0 : labels[i]
+        }
+    }
 }

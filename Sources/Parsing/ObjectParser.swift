@@ -1,0 +1,153 @@
+/// A base (source) object as the parser sees it: its descriptors on the patch grid and the
+/// borrowed taxonomy's class of every patch.
+public struct BaseObject: Sendable {
+    /// The object's annotation id in the store, recorded as provenance.
+    public let annotationID: Int64
+    /// `[patches, dim]` row-major, L2-normalised (see `Retrieval.normalizedRows`).
+    public let descriptors: [Float]
+    /// Class of every patch in `0...parts` (0: no part), indexed like `descriptors`.
+    public let labels: [Int32]
+
+    public init(annotationID: Int64, descriptors: [Float], labels: [Int32]) {
+        precondition(labels.isEmpty ? descriptors.isEmpty : descriptors.count % labels.count == 0,
+                     "\(descriptors.count) descriptor values for \(labels.count) labels")
+        self.annotationID = annotationID
+        self.descriptors = descriptors
+        self.labels = labels
+    }
+}
+
+/// A target object to parse: its descriptor grid, foreground on the grid, and its pixel mask.
+public struct TargetObject: Sendable {
+    /// `[gridH · gridW, dim]` row-major.
+    public let descriptors: [Float]
+    public let gridH: Int
+    public let gridW: Int
+    /// `[gridH · gridW]`, 1 where the patch is on the object (from its mask or saliency).
+    public let foregroundGrid: [UInt8]
+    /// `[height, width]` 0/1 object mask at the resolution masks are produced in.
+    public let foreground: [UInt8]
+    public let height: Int
+    public let width: Int
+
+    public init(descriptors: [Float], gridH: Int, gridW: Int, foregroundGrid: [UInt8],
+                foreground: [UInt8], height: Int, width: Int) {
+        precondition(foregroundGrid.count == gridH * gridW, "foreground grid \(foregroundGrid.count) ≠ \(gridH)×\(gridW)")
+        precondition(foreground.count == height * width, "foreground \(foreground.count) ≠ \(height)×\(width)")
+        precondition(gridH * gridW > 0 && descriptors.count % (gridH * gridW) == 0,
+                     "\(descriptors.count) descriptor values for a \(gridH)×\(gridW) grid")
+        self.descriptors = descriptors
+        self.gridH = gridH
+        self.gridW = gridW
+        self.foregroundGrid = foregroundGrid
+        self.foreground = foreground
+        self.height = height
+        self.width = width
+    }
+
+    var dim: Int { descriptors.count / (gridH * gridW) }
+}
+
+/// One part found on a target object.
+public struct ParsedPart: Sendable {
+    /// Class in `1...parts`: index + 1 into the borrowed taxonomy's part list.
+    public let classIndex: Int
+    /// `[height, width]` 0/1 mask at the target's pixel resolution.
+    public let mask: [UInt8]
+    /// Confidence in `[0, 1]`.
+    public let score: Float
+    /// Patches that voted the part in.
+    public let patches: Int
+}
+
+/// Which transfer the parser uses.
+public enum ParseMethod: String, Sendable, CaseIterable {
+    /// vlpart's default: k-means clusters labelled by similarity-weighted votes of the top-k bases.
+    case cluster
+    /// VLPart's parser: nearest base patch per target patch, largest component per part.
+    case nn
+}
+
+/// Knobs of one object parse; the defaults are the ones the benchmark numbers are quoted at.
+public struct ParseParameters: Sendable {
+    public var method: ParseMethod = .cluster
+    /// Nearest base patches that vote for every target patch.
+    public var neighbours: Int = 5
+    /// Clusters per object; `nil` takes the part count plus two (room for "no part" and for a
+    /// part split across two regions — clusters with the same label merge).
+    public var clusters: Int? = nil
+    /// Fragments smaller than this many patches are absorbed by their surroundings.
+    public var minFragmentPatches: Int = 2
+    /// Parts smaller than this fraction of the object's pixels are dropped.
+    public var minPartFraction: Float = 0.005
+    /// Seeds k-means so that a parse is reproducible.
+    public var seed: UInt64 = 0
+
+    public init() {}
+}
+
+/// Parses one target object into parts by transfer from base objects (DESIGN.md, steps 2–6).
+///
+/// The caller has already retrieved the base objects (`Retrieval`) and computed descriptors;
+/// this type owns no I/O, so it is cheap to test and to run in many processes.
+public enum ObjectParser {
+    /// Parts of `target`, borrowed from `bases` under a taxonomy of `parts` parts.
+    ///
+    /// - Returns: the parts found, by class; absent parts are not invented.
+    public static func parse(_ target: TargetObject, bases: [BaseObject], parts: Int,
+                             parameters: ParseParameters = ParseParameters()) -> [ParsedPart] {
+        let dim = target.dim
+        let fgPatches = (0..<target.foregroundGrid.count).filter { target.foregroundGrid[$0] != 0 }
+        guard !fgPatches.isEmpty, parts > 0, !bases.isEmpty else { return [] }
+        var fgDescriptors = [Float](); fgDescriptors.reserveCapacity(fgPatches.count * dim)
+        for p in fgPatches { fgDescriptors.append(contentsOf: target.descriptors[(p * dim)..<((p + 1) * dim)]) }
+        let bankDescriptors = bases.flatMap(\.descriptors)
+        let bankLabels = bases.flatMap(\.labels)
+        let neighbours = parameters.method == .nn ? 1 : parameters.neighbours
+        let corr = Correspondence(target: fgDescriptors, base: bankDescriptors, dim: dim, m: neighbours,
+                                  baseIsNormalized: true)
+
+        var grid = [Int](repeating: -1, count: target.gridH * target.gridW)
+        var patchScore = [Float](repeating: 0, count: grid.count)
+        var classScore = [Float](repeating: 0, count: parts + 1)
+        var classWeight = [Float](repeating: 0, count: parts + 1)
+        switch parameters.method {
+        case .nn:
+            let labels = LabelTransfer.nearestNeighbourLabels(correspondence: corr, baseLabels: bankLabels)
+            for (i, p) in fgPatches.enumerated() {
+                grid[p] = labels[i]
+                patchScore[p] = max(0, corr.similarities[i])
+            }
+            grid = PostProcess.largestComponentPerLabel(grid, rows: target.gridH, cols: target.gridW)
+            for (p, l) in grid.enumerated() where l > 0 { classScore[l] += patchScore[p]; classWeight[l] += 1 }
+        case .cluster:
+            let votes = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: parts)
+            let k = min(parameters.clusters ?? (parts + 2), fgPatches.count)
+            let kmeans = KMeans(rows: Retrieval.normalizedRows(fgDescriptors, dim: dim), dim: dim, k: k,
+                                seed: parameters.seed)
+            let clusters = LabelTransfer.labelClusters(assignments: kmeans.assignments, clusters: kmeans.k, votes: votes)
+            for (i, p) in fgPatches.enumerated() { grid[p] = clusters[kmeans.assignments[i]].label }
+            grid = PostProcess.absorbSmallFragments(grid, rows: target.gridH, cols: target.gridW,
+                                                    minPatches: parameters.minFragmentPatches)
+            for c in clusters where c.label > 0 {
+                classScore[c.label] += Float(c.size) * c.voteShare * c.purity * c.support
+                classWeight[c.label] += Float(c.size)
+            }
+        }
+
+        let pixels = PostProcess.pixelLabels(gridLabels: grid, gridH: target.gridH, gridW: target.gridW,
+                                             classes: parts + 1, foreground: target.foreground,
+                                             height: target.height, width: target.width)
+        let objectArea = target.foreground.reduce(0) { $0 + Int($1) }
+        var result: [ParsedPart] = []
+        for c in 1...parts {
+            let mask = pixels.map { $0 == c ? UInt8(1) : 0 }
+            let area = mask.reduce(0) { $0 + Int($1) }
+            guard area > 0, Float(area) >= parameters.minPartFraction * Float(objectArea) else { continue }
+            let score = classWeight[c] > 0 ? min(1, max(0, classScore[c] / classWeight[c])) : 0
+            result.append(ParsedPart(classIndex: c, mask: mask, score: score,
+                                     patches: grid.reduce(0) { $0 + ($1 == c ? 1 : 0) }))
+        }
+        return result
+    }
+}
