@@ -83,3 +83,15 @@ func partsLandWhereTheirDescriptorsSay(method: ParseMethod) {
                      0, 0, 2, -1,
                      0, 0, 2, -1])
 }
+
+@Test func geometricPriorStretchesAndVotes() {
+    // Two 2×2 layouts: head on top, leg below; one of them mirrored puts head on the right.
+    let a = GeometricPrior.Layout(labels: [1, 1, 2, 2], width: 2, height: 2)
+    let b = GeometricPrior.Layout(labels: [1, 1, 2, 2], width: 2, height: 2)
+    let fg: [UInt8] = [1, 1, 1, 1,  1, 1, 1, 1,  1, 1, 1, 1,  0, 1, 1, 1]
+    let labels = GeometricPrior.labels(layouts: [a, b], classes: 3, foreground: fg, width: 4, height: 4)
+    #expect(labels == [1, 1, 1, 1,  1, 1, 1, 1,  2, 2, 2, 2,  -1, 2, 2, 2])
+    let mirrored = GeometricPrior.Layout(labels: [1, -1, 1, 2], width: 2, height: 2, mirrored: true)
+    let m = GeometricPrior.labels(layouts: [mirrored], classes: 3, foreground: [1, 1, 1, 1], width: 2, height: 2)
+    #expect(m == [0, 1, 2, 1])
+}
