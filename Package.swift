@@ -28,8 +28,8 @@ let package = Package(
         .target(name: "Store", dependencies: ["Imaging", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Taxonomy", dependencies: ["Store", "Yams"]),
         .target(name: "Features", dependencies: ["Tensor", "Imaging"]),
-        .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor"]),
-        .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor"]),
+        .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"]),
+        .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor", "Imaging"]),
         .target(name: "Synth", dependencies: ["Imaging"]),
         .executableTarget(
             name: "vlpart",
