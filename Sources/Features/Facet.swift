@@ -1,5 +1,5 @@
 /// Which ViT intermediate a descriptor is read from, as dino-vit-features and VLPart name them.
-public enum Facet: String, CaseIterable, Sendable {
+public enum Facet: String, CaseIterable, Sendable, Codable {
     /// The block's output tokens.
     case token
     /// The attention keys of the block, heads concatenated head-major: `[tokens, heads·headDim]`.
