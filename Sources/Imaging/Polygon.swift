@@ -107,22 +107,16 @@ extension RLE {
     /// A COCO polygon segmentation (`[[x0, y0, …], …]`) as one mask, like pycocotools'
     /// `merge(frPyObjects(segmentation, h, w))`, which `COCO.annToRLE` uses for areas.
     ///
-    /// pycocotools quirk, reproduced: when the *first* polygon has exactly four numbers the
-    /// list is read as boxes `[x, y, w, h]`, not as two-point polygons; we then read every
-    /// four-number entry as a box and rasterise any other as a polygon. An empty list gives an
-    /// empty mask.
+    /// Every entry is rasterised as a polygon (`frPoly`). pycocotools' `frPyObjects` reads a
+    /// list whose *first* entry has exactly four numbers as boxes (older versions) or raises
+    /// (2.0.11); a two-point polygon is a degenerate line either way, so we rasterise it as a
+    /// polygon, which gives the empty mask. An empty list gives an empty mask.
     /// - Precondition: as for ``fromPolygon(_:width:height:)``.
     public static func fromPolygons(_ polygons: [[Double]], width: Int, height: Int) -> RLE {
-        guard let first = polygons.first else {
-            return width * height == 0 ? RLE(width: width, height: height, counts: [0])
-                : RLE(width: width, height: height, counts: [UInt32(width * height)])
+        guard !polygons.isEmpty else {
+            return RLE(width: width, height: height, counts: [UInt32(width * height)])
         }
-        let boxes = first.count == 4
-        let rles = polygons.map { polygon in
-            boxes && polygon.count == 4 ? fromBox(polygon, width: width, height: height)
-                : fromPolygon(polygon, width: width, height: height)
-        }
-        return merge(rles)
+        return merge(polygons.map { fromPolygon($0, width: width, height: height) })
     }
 
     /// Checks polygons read from a file before rasterising them.
