@@ -18,6 +18,11 @@ struct VLPart: AsyncParsableCommand {
         subcommands: [
             DoctorCommand.self,
             TaxonomyCommand.self,
+            InitCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            StatsCommand.self,
+            LabelCommand.self,
         ]
     )
 }

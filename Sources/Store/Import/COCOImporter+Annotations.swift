@@ -99,8 +99,30 @@ extension COCOImporter {
     /// fails the same way whatever its ids say.
     private func skipSegmentation(_ a: JSONFields) throws {
         guard let seg = a.value["segmentation"] else { return }
+        let path = a.path.appending("segmentation")
         switch seg {
-        case .null, .array, .object: return
+        case .null: return
+        case let .array(polygons):
+            for (p, polygon) in polygons.enumerated() {
+                guard case let .array(items) = polygon else {
+                    throw StoreError.json(file: file, path: path.appending(p).description,
+                                          message: "expected array of numbers, found \(polygon.typeName)")
+                }
+                for (k, item) in items.enumerated() {
+                    guard case .number = item else {
+                        throw StoreError.json(file: file, path: path.appending(p).appending(k).description,
+                                              message: "expected number, found \(item.typeName)")
+                    }
+                }
+            }
+        case .object:
+            let fields = try JSONFields(seg, path: path, file: file)
+            guard try fields.optionalNumbers("size", count: 2) != nil else { throw fields.error("missing", key: "size") }
+            switch seg["counts"] {
+            case .string?, .array?: return
+            case nil: throw fields.error("missing", key: "counts")
+            case let other?: throw fields.error("expected string or array, found \(other.typeName)", key: "counts")
+            }
         default: throw a.error("expected polygons or an RLE object, found \(seg.typeName)", key: "segmentation")
         }
     }

@@ -8,6 +8,8 @@ struct SHA256 {
     private var pending = [UInt8](repeating: 0, count: 64)
     private var pendingCount = 0
     private var length: UInt64 = 0
+    /// The message schedule, reused for every block (no allocation per 64 bytes).
+    private var schedule = [UInt32](repeating: 0, count: 64)
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -29,7 +31,8 @@ struct SHA256 {
             for i in 0..<take { pending[pendingCount + i] = base.load(fromByteOffset: i, as: UInt8.self) }
             pendingCount += take; base += take; count -= take
             if pendingCount == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                let block = pending
+                block.withUnsafeBytes { compress($0.baseAddress!) }
                 pendingCount = 0
             }
         }
@@ -57,8 +60,8 @@ struct SHA256 {
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
-        var w = [UInt32](repeating: 0, count: 64)
-        w.withUnsafeMutableBufferPointer { w in
+        var state = self.state
+        schedule.withUnsafeMutableBufferPointer { w in
             Self.k.withUnsafeBufferPointer { k in
                 for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
                 for i in 16..<64 {
@@ -76,6 +79,7 @@ struct SHA256 {
                          state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
             }
         }
+        self.state = state
     }
 
     /// Hashes a whole file in 1 MiB chunks.
