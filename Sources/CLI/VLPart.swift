@@ -17,6 +17,8 @@ struct VLPart: AsyncParsableCommand {
         version: version,
         subcommands: [
             DoctorCommand.self,
+            FeaturesCommand.self,
+            BenchCommand.self,
         ]
     )
 }
