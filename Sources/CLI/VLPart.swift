@@ -23,6 +23,8 @@ struct VLPart: AsyncParsableCommand {
             ExportCommand.self,
             StatsCommand.self,
             LabelCommand.self,
+            FeaturesCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -21,8 +21,16 @@ public struct SharedReads: @unchecked Sendable {
     @inlinable public init(base: UnsafePointer<Float>) { self.base = base }
 }
 
-/// Number of worker chunks parallel loops split into: the active processor count.
-public let parallelWidth: Int = max(1, ProcessInfo_activeProcessorCount())
+/// Number of worker chunks parallel loops split into: the active processor count unless
+/// `setParallelWidth(_:)` changed it (e.g. `--threads`). Set it before starting work, not during.
+public var parallelWidth: Int { _parallelWidth }
+nonisolated(unsafe) private var _parallelWidth: Int = max(1, ProcessInfo_activeProcessorCount())
+
+/// Sets how many chunks parallel loops use (and OpenBLAS's thread count) to `n ≥ 1`.
+public func setParallelWidth(_ n: Int) {
+    _parallelWidth = max(1, n)
+    setBLASThreads(n)
+}
 
 @usableFromInline func ProcessInfo_activeProcessorCount() -> Int {
     #if canImport(Glibc)

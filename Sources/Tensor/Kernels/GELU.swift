@@ -17,11 +17,32 @@ public func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int) {
     let out = DisjointWrites(base: x)
     concurrentChunks(count, minimumChunk: 32_768) { range in
         let p = out.base
-        for i in range {
-            let v = p[i]
-            p[i] = 0.5 * v * (1 + erff(v * 0.707_106_781_186_547_5))
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let raw = UnsafeMutableRawPointer(p + i)
+            let v = raw.loadUnaligned(as: SIMD8<Float>.self)
+            raw.storeBytes(of: 0.5 * v * (1 + fastErf(v * 0.707_106_781_186_547_5)), as: SIMD8<Float>.self)
+            i += 8
         }
+        while i < range.upperBound { p[i] = 0.5 * p[i] * (1 + erff(p[i] * 0.707_106_781_186_547_5)); i += 1 }
     }
+}
+
+/// `erf(x)` for 8 lanes by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7) with `fastExp`;
+/// odd symmetry handles negative inputs.
+@inlinable @inline(__always)
+public func fastErf(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    var a = x
+    a.replace(with: -x, where: x .< 0)
+    let t = 1 / (1 + 0.327_591_1 * a)
+    var poly = SIMD8<Float>(repeating: 1.061_405_429)
+    poly = poly * t - 1.453_152_027
+    poly = poly * t + 1.421_413_741
+    poly = poly * t - 0.284_496_736
+    poly = poly * t + 0.254_829_592
+    var y = 1 - poly * t * fastExp(-(a * a))
+    y.replace(with: -y, where: x .< 0)
+    return y
 }
 
 /// Double-precision reference GELU, for tests.

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""PyTorch side of bench/vit: writes random-weight DINO ViT-S/16 and ViT-S/8 checkpoints (real sizes,
+timm/DINO naming) once, and times the same forward passes vlpart runs.
+
+  pytorch_vit.py make DIR                          # writes DIR/vits16.safetensors, DIR/vits8.safetensors
+  pytorch_vit.py time MODEL --batch B --stride S --seconds T --threads N
+Prints "images/s: X" like `vlpart bench features`.
+"""
+import argparse, os, sys, time
+import torch
+import torch.nn.functional as F
+import timm
+from safetensors.torch import save_file, load_file
+
+
+def build(patch):
+    return timm.models.vision_transformer.VisionTransformer(
+        img_size=224, patch_size=patch, embed_dim=384, depth=12, num_heads=6, mlp_ratio=4, qkv_bias=True,
+        num_classes=0).eval()
+
+
+def make(out):
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(0)
+    for patch in (16, 8):
+        path = os.path.join(out, f"vits{patch}.safetensors")
+        if not os.path.exists(path):
+            save_file({k: v.contiguous() for k, v in build(patch).state_dict().items()}, path)
+    print("models in", out)
+
+
+def dino_forward(model, x, stride):
+    """DINO / dino-vit-features forward: strided conv, +0.1 bicubic position resampling, blocks, norm."""
+    conv = model.patch_embed.proj
+    e = F.conv2d(x, conv.weight, conv.bias, stride=stride)
+    gh, gw = e.shape[-2:]
+    e = e.flatten(2).transpose(1, 2)
+    pos = model.pos_embed
+    M = int(round((pos.shape[1] - 1) ** 0.5))
+    if not (gh * gw == M * M and x.shape[2] == x.shape[3]):
+        grid = pos[:, 1:].reshape(1, M, M, -1).permute(0, 3, 1, 2)
+        grid = F.interpolate(grid, scale_factor=((gh + 0.1) / M, (gw + 0.1) / M), mode="bicubic",
+                             align_corners=False, recompute_scale_factor=False)
+        pos = torch.cat([pos[:, :1], grid.permute(0, 2, 3, 1).reshape(1, gh * gw, -1)], dim=1)
+    t = torch.cat([model.cls_token.expand(x.shape[0], -1, -1) + pos[:, :1], e + pos[:, 1:]], dim=1)
+    for blk in model.blocks:
+        t = blk(t)
+    return model.norm(t)
+
+
+def time_model(args):
+    torch.set_num_threads(args.threads)
+    sd = load_file(args.model)
+    model = build(sd["patch_embed.proj.weight"].shape[-1])
+    model.load_state_dict(sd)
+    x = torch.randn(args.batch, 3, args.size, args.size)
+    with torch.inference_mode():
+        dino_forward(model, x, args.stride)   # warm-up
+        n, start = 0, time.perf_counter()
+        while True:
+            dino_forward(model, x, args.stride)
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= args.seconds:
+                break
+    print(f"images/s: {n * args.batch / elapsed:.3f}")
+    print(f"batches: {n}, seconds: {elapsed:.2f}, threads: {torch.get_num_threads()}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2])
+    else:
+        p = argparse.ArgumentParser()
+        p.add_argument("cmd"); p.add_argument("model")
+        p.add_argument("--batch", type=int, default=8); p.add_argument("--size", type=int, default=224)
+        p.add_argument("--stride", type=int, default=None); p.add_argument("--seconds", type=float, default=10)
+        p.add_argument("--threads", type=int, default=2)
+        a = p.parse_args()
+        if a.stride is None:
+            a.stride = load_file(a.model)["patch_embed.proj.weight"].shape[-1]
+        time_model(a)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# bench/vit: vlpart vs PyTorch on the same machine and thread count, random weights of real sizes.
+#   ViT-S/16 at 224, batch 8            (issue target: >= 1.3x PyTorch)
+#   ViT-S/8 at 224, stride 4, batch 1   (3026 tokens, VLPart's parser setting; target >= 1.5x, RSS <= 1.5 GB)
+# Usage: bench/vit/run.sh [seconds per measurement, default 10]. Models go to $VLPART_BENCH_DIR (/tmp).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_EACH=${1:-10}
+THREADS=${THREADS:-2}
+PY=${PYTHON:-/work/venv/bin/python}
+DIR=${VLPART_BENCH_DIR:-/tmp/vlpart-bench-vit}
+swift build -c release --product vlpart >/dev/null
+"$PY" bench/vit/pytorch_vit.py make "$DIR" >/dev/null
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), threads: $THREADS"
+
+measure() {  # name, then the command; prints images/s and peak RSS (MB)
+    local name=$1; shift
+    local log; log=$(mktemp)
+    /usr/bin/time -f "RSS_KB %M" "$@" >"$log" 2>&1 || { cat "$log"; exit 1; }
+    local ips rss
+    ips=$(grep 'images/s' "$log" | awk '{print $2}')
+    rss=$(grep RSS_KB "$log" | awk '{printf "%.0f", $2/1024}')
+    echo "$name: $ips images/s, peak RSS ${rss} MB" >&2
+    echo "$ips $rss"
+}
+
+read -r v16 v16rss < <(measure "vlpart  S/16 b8" .build/release/vlpart bench features --model "$DIR/vits16.safetensors" --batch 8 --seconds "$SECONDS_EACH" --threads "$THREADS")
+read -r t16 t16rss < <(measure "pytorch S/16 b8" "$PY" bench/vit/pytorch_vit.py time "$DIR/vits16.safetensors" --batch 8 --seconds "$SECONDS_EACH" --threads "$THREADS")
+read -r v8 v8rss < <(measure "vlpart  S/8 s4" .build/release/vlpart bench features --model "$DIR/vits8.safetensors" --batch 1 --stride 4 --seconds "$SECONDS_EACH" --threads "$THREADS")
+read -r t8 t8rss < <(measure "pytorch S/8 s4" "$PY" bench/vit/pytorch_vit.py time "$DIR/vits8.safetensors" --batch 1 --stride 4 --seconds "$SECONDS_EACH" --threads "$THREADS")
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+awk -v a="$v16" -v b="$t16" 'BEGIN { printf "ViT-S/16 224 batch 8: vlpart/pytorch = %.2fx (target 1.3x)\n", a / b }'
+awk -v a="$v8" -v b="$t8" -v r="$v8rss" 'BEGIN { printf "ViT-S/8 stride 4:     vlpart/pytorch = %.2fx (target 1.5x), vlpart peak RSS %d MB (limit 1536)\n", a / b, r }'
