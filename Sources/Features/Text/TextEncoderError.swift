@@ -18,8 +18,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable {
     case badWeight(path: String, key: String, reason: String)
     /// An external embedding table and its names file disagree, or the table is not `[n, dim]`.
     case tableMismatch(path: String, reason: String)
-    /// Embeddings from two sources have different widths.
-    case dimensionMismatch(what: String, expected: Int, found: Int)
+    /// Embeddings from two sources have different widths; `note` says why the width is expected.
+    case dimensionMismatch(what: String, expected: Int, found: Int, note: String = "")
     /// A prompt template without exactly one `{}` placeholder.
     case badTemplate(template: String)
 
@@ -38,8 +38,8 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable {
             "\(path): \(key): \(reason)"
         case let .tableMismatch(path, reason):
             "\(path): \(reason)"
-        case let .dimensionMismatch(what, expected, found):
-            "\(what): embedding width \(found) does not match the expected \(expected)"
+        case let .dimensionMismatch(what, expected, found, note):
+            "\(what): embedding width \(found) does not match the expected \(expected)\(note.isEmpty ? "" : " (\(note))")"
         case let .badTemplate(template):
             "prompt template \"\(template)\" must contain exactly one {} placeholder"
         }

@@ -51,3 +51,20 @@ enum TextFixtures {
                 "\(weights) is \(size) bytes, fixtures were made from \(manifest.model_safetensors_bytes): rerun tools/make_text_fixtures.py")
     }
 }
+
+extension TextFixtures {
+    /// The encoder loaded once for all tests (≈ 90 MB), or `nil` without the model.
+    static let encoder: TextEncoder? = modelDirectory.flatMap { try? TextEncoder(modelDirectory: $0) }
+}
+
+/// Cosine similarity in Double.
+func cosine(_ a: [Float], _ b: [Float]) -> Double {
+    precondition(a.count == b.count, "cosine of \(a.count) and \(b.count) values")
+    var dot = 0.0, na = 0.0, nb = 0.0
+    for i in 0..<a.count {
+        dot += Double(a[i]) * Double(b[i])
+        na += Double(a[i]) * Double(a[i])
+        nb += Double(b[i]) * Double(b[i])
+    }
+    return dot / max((na * nb).squareRoot(), 1e-30)
+}
