@@ -25,6 +25,7 @@ struct VLPart: AsyncParsableCommand {
             LabelCommand.self,
             FeaturesCommand.self,
             BenchCommand.self,
+            TextCommand.self,
         ]
     )
 }
