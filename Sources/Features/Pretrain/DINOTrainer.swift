@@ -1,0 +1,200 @@
+import Foundation
+import Imaging
+import Tensor
+
+/// Every hyper-parameter of a DINO run, named as `main_dino.py`'s flags (scaled to tiny models
+/// and short runs where noted). Saved inside checkpoints so `--resume` continues the same run.
+public struct DINOConfig: Sendable, Equatable, Codable {
+    public var architecture: PretrainArchitecture = .tiny
+    public var multiCrop = MultiCrop()
+    /// Head widths (DINO: 2048 hidden, 256 bottleneck, 65536 prototypes for ImageNet).
+    public var headHidden = 512, headBottleneck = 128, outputDim = 2048
+    public var epochs = 20
+    public var batchSize = 32
+    public var seed: UInt64 = 0
+    /// Peak learning rate per 256 images (`lr`), reached after `warmupEpochs`; cosine to `minLR`.
+    public var baseLR = 0.0005, minLR = 1e-6
+    public var warmupEpochs = 2
+    /// Weight decay, cosine from `weightDecay` to `weightDecayEnd`.
+    public var weightDecay = 0.04, weightDecayEnd = 0.4
+    /// Per-parameter gradient-norm clip (`clip_grad`; 0 disables).
+    public var clipGrad: Float = 3.0
+    /// Teacher EMA momentum, cosine from this to 1.
+    public var momentumTeacher = 0.996
+    /// Epochs during which the prototype layer is frozen (`freeze_last_layer`).
+    public var freezeLastLayerEpochs = 1
+    public var warmupTeacherTemperature: Float = 0.04, teacherTemperature: Float = 0.04
+    public var teacherTemperatureWarmupEpochs = 5
+    public var studentTemperature: Float = 0.1
+    public var centerMomentum: Float = 0.9
+
+    public init() {}
+}
+
+/// One step's figures, passed to the progress callback.
+public struct DINOStepReport: Sendable {
+    public var step: Int, totalSteps: Int, epoch: Int
+    public var loss: Float
+    public var learningRate: Float
+    public var imagesPerSecond: Double
+}
+
+/// DINO self-distillation (`main_dino.py`): a student ViT + head trained with AdamW to match an
+/// EMA teacher's centred, sharpened outputs across multi-crop views.
+///
+/// ```swift
+/// let trainer = DINOTrainer(config: config, imageCount: images.count)
+/// try trainer.train(images: images, checkpointPath: "run.ckpt.safetensors") { print($0.loss) }
+/// try trainer.saveBackbone(path: "model.safetensors")
+/// ```
+public final class DINOTrainer {
+    public let config: DINOConfig
+    public let student: TrainableViT, studentHead: DINOHead
+    public let teacher: TrainableViT, teacherHead: DINOHead
+    public let optimizer: AdamW
+    public var loss: DINOLoss
+    /// Iterations completed.
+    public internal(set) var step = 0
+    public let stepsPerEpoch: Int
+    let learningRates: [Float], weightDecays: [Float], momenta: [Float]
+
+    public var totalSteps: Int { config.epochs * stepsPerEpoch }
+    var studentParameters: [Parameter] { student.parameters + studentHead.parameters }
+    var teacherParameters: [Parameter] { teacher.parameters + teacherHead.parameters }
+
+    /// A fresh run: student initialised from `config.seed`, teacher a copy of it, center zero.
+    /// `imageCount` fixes the steps per epoch (`imageCount / batchSize`, dropping the remainder).
+    public init(config: DINOConfig, imageCount: Int) {
+        self.config = config
+        var rng = PretrainRandom(seed: config.seed, purpose: 1, index: 0)
+        let a = config.architecture
+        student = TrainableViT(architecture: a, rng: &rng)
+        studentHead = DINOHead(inputDim: a.dim, hiddenDim: config.headHidden, bottleneckDim: config.headBottleneck,
+                               outputDim: config.outputDim, rng: &rng)
+        teacher = TrainableViT(architecture: a, rng: &rng)
+        teacherHead = DINOHead(inputDim: a.dim, hiddenDim: config.headHidden, bottleneckDim: config.headBottleneck,
+                               outputDim: config.outputDim, rng: &rng)
+        for (t, s) in zip(teacher.parameters + teacherHead.parameters, student.parameters + studentHead.parameters) {
+            t.value.pointer.update(from: s.value.pointer, count: s.count)
+        }
+        optimizer = AdamW(parameters: student.parameters + studentHead.parameters)
+        loss = DINOLoss(outputDim: config.outputDim, epochs: config.epochs,
+                        warmupTeacherTemperature: config.warmupTeacherTemperature,
+                        teacherTemperature: config.teacherTemperature,
+                        warmupEpochs: config.teacherTemperatureWarmupEpochs,
+                        studentTemperature: config.studentTemperature, centerMomentum: config.centerMomentum)
+        stepsPerEpoch = max(1, imageCount / config.batchSize)
+        let total = config.epochs * stepsPerEpoch
+        let peak = config.baseLR * Double(config.batchSize) / 256   // DINO's linear scaling rule
+        learningRates = cosineSchedule(base: peak, final: config.minLR, totalSteps: total,
+                                       warmupSteps: config.warmupEpochs * stepsPerEpoch)
+        weightDecays = cosineSchedule(base: config.weightDecay, final: config.weightDecayEnd, totalSteps: total)
+        momenta = cosineSchedule(base: config.momentumTeacher, final: 1, totalSteps: total)
+    }
+
+    /// One DINO iteration on prepared crops, with explicit schedule values (the deterministic core
+    /// that the PyTorch fixture checks).
+    ///
+    /// - Parameters:
+    ///   - globals: the two global crops, each `[batch, 3, G, G]` normalised planes.
+    ///   - locals: the local crops, each `[batch, 3, L, L]` (may be empty).
+    /// - Returns: the loss before the update.
+    @discardableResult
+    public func step(globals: [[Float]], locals: [[Float]], batch: Int, learningRate: Float, weightDecay: Float,
+                     momentum: Float, epoch: Int) -> Float {
+        precondition(globals.count == 2, "DINO needs two global crops, got \(globals.count)")
+        let g = config.multiCrop.globalSize, l = config.multiCrop.localSize
+        let globalPixels = globals[0] + globals[1], localPixels = locals.flatMap { $0 }
+
+        // Teacher: global crops only, no tape.
+        let tt = Tape(recording: false)
+        let teacherOut = tt.value(teacherHead.forward(tt, teacher.forward(tt, pixels: globalPixels, batch: 2 * batch, size: g)))
+
+        // Student: every crop; globals and locals run as two batches (different token counts).
+        let tape = Tape()
+        var cls = student.forward(tape, pixels: globalPixels, batch: 2 * batch, size: g)
+        if !locals.isEmpty {
+            cls = tape.concatRows(cls, student.forward(tape, pixels: localPixels, batch: locals.count * batch, size: l))
+        }
+        let studentOut = studentHead.forward(tape, cls)                                   // [crops·B, K]
+        let total = loss(tape, studentOutput: studentOut, teacherOutput: teacherOut, batch: batch, epoch: epoch)
+        optimizer.zeroGradients()
+        tape.backward(total)
+        loss.updateCenter(teacherOutput: teacherOut)
+
+        if config.clipGrad > 0 { for p in studentParameters { clipGradientNorm([p], maxNorm: config.clipGrad) } }
+        if epoch < config.freezeLastLayerEpochs { studentHead.lastLayer.grad.zero() }
+        optimizer.step(learningRate: learningRate, weightDecay: weightDecay)
+
+        // EMA teacher: t ← m·t + (1 − m)·s.
+        for (t, s) in zip(teacherParameters, studentParameters) {
+            let tp = t.value.pointer, sp = s.value.pointer
+            for j in 0..<t.count { tp[j] = momentum * tp[j] + (1 - momentum) * sp[j] }
+        }
+        return tape.scalar(total)
+    }
+
+    /// Builds the multi-crop batch for `images` at iteration `step` (random streams keyed by the
+    /// seed, the step and the image's slot, so a resumed run draws the same crops) and runs it.
+    @discardableResult
+    public func trainStep(images: [Image]) -> Float {
+        let mc = config.multiCrop, b = images.count, seed = config.seed, it = step
+        let slots = CropSlots(count: b)
+        DispatchQueue.concurrentPerform(iterations: b) { i in
+            var rng = PretrainRandom(seed: seed, purpose: 2, index: it * 4096 + i)
+            slots.set(i, mc.crops(of: images[i], rng: &rng))
+        }
+        let perImage = slots.items
+        let globals = (0..<2).map { c in perImage.flatMap { $0.globals[c] } }
+        let locals = (0..<mc.localCount).map { c in perImage.flatMap { $0.locals[c] } }
+        let epoch = it / stepsPerEpoch
+        let value = step(globals: globals, locals: locals, batch: b, learningRate: learningRates[it],
+                         weightDecay: weightDecays[it], momentum: momenta[it], epoch: epoch)
+        step += 1
+        return value
+    }
+
+    /// The image order of `epoch`: a permutation drawn from the seed and the epoch.
+    func order(epoch: Int, count: Int) -> [Int] {
+        var rng = PretrainRandom(seed: config.seed, purpose: 3, index: epoch)
+        var idx = Array(0..<count)
+        idx.shuffle(using: &rng)
+        return idx
+    }
+
+    /// Trains from the current step to the end of the schedule, saving a checkpoint every
+    /// `checkpointEvery` steps and at the end (atomically) when `checkpointPath` is given.
+    ///
+    /// - Parameters:
+    ///   - stopAfter: stop after this many more steps (for benchmarks and tests), checkpointing first.
+    /// - Throws: `TensorIOError` when a checkpoint cannot be written.
+    public func train(images: [Image], checkpointPath: String? = nil, checkpointEvery: Int = 50, stopAfter: Int? = nil,
+                      progress: (DINOStepReport) -> Void = { _ in }) throws {
+        precondition(images.count >= config.batchSize, "train: \(images.count) images for batch \(config.batchSize)")
+        let end = min(totalSteps, stopAfter.map { step + $0 } ?? totalSteps)
+        var cachedEpoch = -1, perm: [Int] = []
+        while step < end {
+            let epoch = step / stepsPerEpoch
+            if epoch != cachedEpoch { perm = order(epoch: epoch, count: images.count); cachedEpoch = epoch }
+            let start = (step % stepsPerEpoch) * config.batchSize
+            let batch = perm[start..<(start + config.batchSize)].map { images[$0] }
+            let t0 = Date()
+            let lr = learningRates[step]
+            let value = trainStep(images: batch)
+            let rate = Double(config.batchSize) / max(Date().timeIntervalSince(t0), 1e-9)
+            progress(DINOStepReport(step: step, totalSteps: totalSteps, epoch: epoch, loss: value,
+                                    learningRate: lr, imagesPerSecond: rate))
+            if let checkpointPath, checkpointEvery > 0, step % checkpointEvery == 0 || step == end {
+                try saveCheckpoint(path: checkpointPath)
+            }
+        }
+    }
+}
+
+/// Per-image crop results filled by concurrent workers, each writing its own slot under a lock.
+final class CropSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var items: [(globals: [[Float]], locals: [[Float]])]
+    init(count: Int) { items = .init(repeating: ([], []), count: count) }
+    func set(_ i: Int, _ value: (globals: [[Float]], locals: [[Float]])) { lock.lock(); items[i] = value; lock.unlock() }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Tensor
+
+/// Problems with pretraining inputs and checkpoints; each description is one line naming the file.
+public enum PretrainError: Error, CustomStringConvertible, Equatable {
+    case noImages(directory: String)
+    case tooFewImages(directory: String, found: Int, batch: Int)
+    case badCheckpoint(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .noImages(dir): "\(dir): no .png or .jpg images found"
+        case let .tooFewImages(dir, found, batch): "\(dir): \(found) images, fewer than one batch of \(batch)"
+        case let .badCheckpoint(path, reason): "\(path): not a vlpart pretraining checkpoint: \(reason)"
+        }
+    }
+}
+
+/// Saving and resuming a run, and exporting the backbone.
+///
+/// A checkpoint is one safetensors file: `student.<name>`, `teacher.<name>` (backbone and head,
+/// DINO names), `optimizer.exp_avg.<name>`, `optimizer.exp_avg_sq.<name>`, `dino_loss.center`,
+/// and metadata `format`, `step`, `optimizer_steps` and `config` (JSON of ``DINOConfig``). Random
+/// streams are derived from the seed and the step, so the seed in `config` is the whole RNG state.
+extension DINOTrainer {
+    static let checkpointFormat = "vlpart-dino-checkpoint-1"
+
+    /// Writes the full training state to `path` (atomically: temporary file, then rename).
+    public func saveCheckpoint(path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for p in studentParameters { tensors["student." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        for p in teacherParameters { tensors["teacher." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        for (i, p) in optimizer.parameters.enumerated() {
+            tensors["optimizer.exp_avg." + p.name] = Tensor(shape: p.shape, data: optimizer.firstMoments[i].array)
+            tensors["optimizer.exp_avg_sq." + p.name] = Tensor(shape: p.shape, data: optimizer.secondMoments[i].array)
+        }
+        tensors["dino_loss.center"] = Tensor(shape: [1, config.outputDim], data: loss.center)
+        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        try SafeTensors.write(tensors, path: path, metadata: [
+            "format": Self.checkpointFormat, "step": String(step), "optimizer_steps": String(optimizer.stepCount),
+            "config": configJSON,
+        ])
+    }
+
+    /// A trainer restored from a checkpoint written by ``saveCheckpoint(path:)``.
+    /// - Throws: `PretrainError.badCheckpoint` when the file is not one (or is damaged),
+    ///   `TensorIOError` when it cannot be read.
+    public static func resume(path: String, imageCount: Int) throws -> DINOTrainer {
+        let (tensors, meta) = try SafeTensors.readWithMetadata(path: path)
+        guard meta["format"] == checkpointFormat else {
+            throw PretrainError.badCheckpoint(path: path, reason: "format is \(meta["format"] ?? "missing")")
+        }
+        guard let configText = meta["config"], let step = meta["step"].flatMap(Int.init),
+              let optimizerSteps = meta["optimizer_steps"].flatMap(Int.init),
+              let config = try? JSONDecoder().decode(DINOConfig.self, from: Data(configText.utf8)) else {
+            throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
+        }
+        let trainer = DINOTrainer(config: config, imageCount: imageCount)
+        func restore(_ key: String, into buffer: Buffer, shape: [Int]) throws {
+            guard let t = tensors[key] else { throw PretrainError.badCheckpoint(path: path, reason: "missing \(key)") }
+            guard t.shape == shape else {
+                throw PretrainError.badCheckpoint(path: path, reason: "\(key) has shape \(t.shape), expected \(shape)")
+            }
+            buffer.assign(t.data)
+        }
+        for p in trainer.studentParameters { try restore("student." + p.name, into: p.value, shape: p.shape) }
+        for p in trainer.teacherParameters { try restore("teacher." + p.name, into: p.value, shape: p.shape) }
+        for (i, p) in trainer.optimizer.parameters.enumerated() {
+            try restore("optimizer.exp_avg." + p.name, into: trainer.optimizer.firstMoments[i], shape: p.shape)
+            try restore("optimizer.exp_avg_sq." + p.name, into: trainer.optimizer.secondMoments[i], shape: p.shape)
+        }
+        let center = Buffer(zeros: config.outputDim)
+        try restore("dino_loss.center", into: center, shape: [1, config.outputDim])
+        trainer.loss.center = center.array
+        trainer.optimizer.stepCount = optimizerSteps
+        trainer.step = step
+        if step > trainer.totalSteps {
+            throw PretrainError.badCheckpoint(path: path, reason: "step \(step) is past the \(trainer.totalSteps)-step schedule for \(imageCount) images")
+        }
+        return trainer
+    }
+
+    /// Writes the teacher backbone (DINO evaluates the teacher) in DINO/timm key naming
+    /// (`cls_token`, `pos_embed`, `patch_embed.proj.weight`, `blocks.N.…`, `norm.*`), loadable by
+    /// `ViTCheckpoint.load(path:heads:)`; metadata records the architecture and step.
+    public func saveBackbone(path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for p in teacher.parameters { tensors[p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        let arch = String(decoding: try JSONEncoder().encode(config.architecture), as: UTF8.self)
+        try SafeTensors.write(tensors, path: path, metadata: [
+            "source": "vlpart pretrain (DINO teacher backbone)", "architecture": arch,
+            "heads": String(config.architecture.heads), "step": String(step), "seed": String(config.seed),
+        ])
+    }
+}
