@@ -9,7 +9,7 @@ struct FeaturesCommand: ParsableCommand {
         commandName: "features",
         abstract: "Extract DINO / DINOv2 ViT descriptors, CLS tokens and saliency.",
         discussion: "`features cache` (per-object features into the store) is not available yet.",
-        subcommands: [FeaturesExtract.self]
+        subcommands: [FeaturesExtract.self, FeaturesCache.self]
     )
 }
 

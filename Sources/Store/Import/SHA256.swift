@@ -2,7 +2,7 @@ import Foundation
 
 /// SHA-256 (FIPS 180-4), streaming, so an import can hash its file in the same pass that parses
 /// it. Used only to recognise a file that was already imported.
-struct SHA256 {
+public struct SHA256 {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending = [UInt8](repeating: 0, count: 64)
@@ -83,7 +83,7 @@ struct SHA256 {
     }
 
     /// Hashes a whole file in 1 MiB chunks.
-    static func hexDigest(ofFile path: String) throws -> String {
+    public static func hexDigest(ofFile path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.unreadable(file: path, reason: "cannot open")
         }
