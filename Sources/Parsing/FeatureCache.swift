@@ -92,14 +92,20 @@ public struct FeatureCacheBuilder {
     /// Object crop → `[1, 3, size, size]` normalised pixels: the box (at least one pixel,
     /// clamped to the image) resized with antialiased bilinear filtering, ImageNet mean/std.
     public static func pixels(of object: ObjectReference, in image: Image, size: Int) -> Tensor {
-        let b = object.annotation.bbox
-        let x0 = max(0, min(image.width - 1, Int(b[0].rounded(.down))))
-        let y0 = max(0, min(image.height - 1, Int(b[1].rounded(.down))))
-        let x1 = max(x0 + 1, min(image.width, Int((b[0] + b[2]).rounded(.up))))
-        let y1 = max(y0 + 1, min(image.height, Int((b[1] + b[3]).rounded(.up))))
-        let crop = image.converted(toChannels: 3).cropped(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        let box = cropBox(object.annotation.bbox, width: image.width, height: image.height)
+        let crop = image.converted(toChannels: 3).cropped(x: box.x, y: box.y, width: box.width, height: box.height)
         let resized = crop.resized(width: size, height: size, filter: .bilinear, antialias: true)
         return Tensor(shape: [1, 3, size, size], data: resized.normalizedCHW())
+    }
+
+    /// The integer pixel box an object's features are computed on: its COCO box rounded
+    /// outwards, clamped to the image, at least one pixel.
+    public static func cropBox(_ bbox: [Double], width: Int, height: Int) -> (x: Int, y: Int, width: Int, height: Int) {
+        let x0 = max(0, min(width - 1, Int(bbox[0].rounded(.down))))
+        let y0 = max(0, min(height - 1, Int(bbox[1].rounded(.down))))
+        let x1 = max(x0 + 1, min(width, Int((bbox[0] + bbox[2]).rounded(.up))))
+        let y1 = max(y0 + 1, min(height, Int((bbox[1] + bbox[3]).rounded(.up))))
+        return (x0, y0, x1 - x0, y1 - y0)
     }
 
     /// Features of one object from its image.

@@ -5,7 +5,8 @@ public struct BaseObject: Sendable {
     public let annotationID: Int64
     /// `[patches, dim]` row-major, L2-normalised (see `Retrieval.normalizedRows`).
     public let descriptors: [Float]
-    /// Class of every patch in `0...parts` (0: no part), indexed like `descriptors`.
+    /// Class of every patch in `0...parts` (0: no part), indexed like `descriptors`; `-1` marks
+    /// a patch off the object, which takes no part in the correspondence.
     public let labels: [Int32]
 
     public init(annotationID: Int64, descriptors: [Float], labels: [Int32]) {
@@ -101,8 +102,14 @@ public enum ObjectParser {
         guard !fgPatches.isEmpty, parts > 0, !bases.isEmpty else { return [] }
         var fgDescriptors = [Float](); fgDescriptors.reserveCapacity(fgPatches.count * dim)
         for p in fgPatches { fgDescriptors.append(contentsOf: target.descriptors[(p * dim)..<((p + 1) * dim)]) }
-        let bankDescriptors = bases.flatMap(\.descriptors)
-        let bankLabels = bases.flatMap(\.labels)
+        var bankDescriptors = [Float](), bankLabels = [Int32]()
+        for base in bases {
+            for (i, label) in base.labels.enumerated() where label >= 0 {
+                bankDescriptors.append(contentsOf: base.descriptors[(i * dim)..<((i + 1) * dim)])
+                bankLabels.append(label)
+            }
+        }
+        guard !bankLabels.isEmpty else { return [] }
         let neighbours = parameters.method == .nn ? 1 : parameters.neighbours
         let corr = Correspondence(target: fgDescriptors, base: bankDescriptors, dim: dim, m: neighbours,
                                   baseIsNormalized: true)

@@ -12,6 +12,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core", migrate: createCore)
         migrator.registerMigration("v1-engine", migrate: createEngine)
+        migrator.registerMigration("v2-run-names", migrate: nameRuns)
         return migrator
     }
 
@@ -161,5 +162,11 @@ enum Migrations {
             t.column("category_id", .integer).references("category", onDelete: .cascade).indexed()
             t.column("value", .double).notNull()
         }
+    }
+
+    /// Runs get an optional unique name (`--run NAME`), so commands accept a name or an id.
+    private static func nameRuns(_ db: Database) throws {
+        try db.alter(table: "run") { t in t.add(column: "name", .text) }
+        try db.create(index: "run_name", on: "run", columns: ["name"], unique: true, condition: Column("name") != nil)
     }
 }

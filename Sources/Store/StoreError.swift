@@ -27,6 +27,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badListFile(file: String, line: Int, message: String)
     /// A file could not be written.
     case unwritable(file: String, reason: String)
+    /// `--run NAME` names an existing run; resume it with `--resume NAME` instead.
+    case runExists(name: String)
+    /// No run has this name or id.
+    case unknownRun(String)
 
     public var description: String {
         switch self {
@@ -38,6 +42,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case let .unreadable(file, reason): "\(file): cannot read: \(reason)"
         case let .datasetExists(name, file):
             "\(file): dataset '\(name)' already exists with different content; pass --replace to overwrite it"
+        case let .runExists(name): "a run named '\(name)' exists already: resume it with --resume \(name) or pick another --run name"
+        case let .unknownRun(name): "no run named or numbered \(name) in the store"
         case let .unknownDataset(name): "no dataset named '\(name)' in the store"
         case let .validationFailed(file, summary): "\(file): import refused under --strict: \(summary)"
         case let .unknownAnnotation(id): "no annotation with id \(id) in the store"

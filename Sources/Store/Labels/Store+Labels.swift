@@ -91,27 +91,30 @@ extension Store {
     /// an existing label for the same (image, category, parent) that is rejected, accepted or
     /// manual is kept and the new one dropped; a pending generated one is replaced.
     public func upsertParsed(_ annotations: [Annotation]) throws -> UpsertResult {
-        try write { db in
-            var result = UpsertResult()
-            for var annotation in annotations {
-                precondition(annotation.source == .parsed || annotation.source == .predicted,
-                             "upsertParsed takes generated labels, got source \(annotation.source)")
-                let existing = try Annotation.fetchAll(db, sql: """
-                    SELECT * FROM annotation WHERE image_id = ? AND category_id = ? AND parent_id IS ?
-                    """, arguments: [annotation.imageID, annotation.categoryID, annotation.parentID])
-                if existing.contains(where: { $0.source == .manual || $0.status != .pending }) {
-                    result.keptHumanDecision += 1
-                    continue
-                }
-                let replaceable = existing.filter { $0.source == .parsed || $0.source == .predicted }
-                for old in replaceable { _ = try old.delete(db) }
-                annotation.status = .pending
-                annotation.updatedAt = Date()
-                try annotation.insert(db)
-                if replaceable.isEmpty { result.inserted += 1 } else { result.replaced += 1 }
+        try write { db in try Self.upsertGenerated(annotations, in: db) }
+    }
+
+    /// `upsertParsed` inside a caller's transaction.
+    static func upsertGenerated(_ annotations: [Annotation], in db: Database) throws -> UpsertResult {
+        var result = UpsertResult()
+        for var annotation in annotations {
+            precondition(annotation.source == .parsed || annotation.source == .predicted,
+                         "upsertParsed takes generated labels, got source \(annotation.source)")
+            let existing = try Annotation.fetchAll(db, sql: """
+                SELECT * FROM annotation WHERE image_id = ? AND category_id = ? AND parent_id IS ?
+                """, arguments: [annotation.imageID, annotation.categoryID, annotation.parentID])
+            if existing.contains(where: { $0.source == .manual || $0.status != .pending }) {
+                result.keptHumanDecision += 1
+                continue
             }
-            return result
+            let replaceable = existing.filter { $0.source == .parsed || $0.source == .predicted }
+            for old in replaceable { _ = try old.delete(db) }
+            annotation.status = .pending
+            annotation.updatedAt = Date()
+            try annotation.insert(db)
+            if replaceable.isEmpty { result.inserted += 1 } else { result.replaced += 1 }
         }
+        return result
     }
 
     private func checkIDs(_ db: Database, _ ids: [Int64]?) throws {

@@ -1,0 +1,219 @@
+import Foundation
+import Imaging
+import Store
+
+/// What an approved borrowed taxonomy tells the parser about one target category.
+public struct BorrowPlan: Sendable {
+    public let targetCategoryID: Int64
+    /// Base object categories whose objects may be retrieved.
+    public let baseCategoryIDs: [Int64]
+    /// Target part names in class order (class `i + 1` is `partNames[i]`).
+    public let partNames: [String]
+    /// For every part, the base part categories that carry it.
+    public let basePartCategoryIDs: [[Int64]]
+
+    public init(targetCategoryID: Int64, baseCategoryIDs: [Int64], partNames: [String], basePartCategoryIDs: [[Int64]]) {
+        precondition(partNames.count == basePartCategoryIDs.count, "\(partNames.count) parts, \(basePartCategoryIDs.count) base lists")
+        self.targetCategoryID = targetCategoryID
+        self.baseCategoryIDs = baseCategoryIDs
+        self.partNames = partNames
+        self.basePartCategoryIDs = basePartCategoryIDs
+    }
+}
+
+/// Policy of a parse run (VLPart's defaults where it has them).
+public struct ParseRunOptions: Sendable {
+    /// Base objects retrieved per target object (`--method nn` always uses 1).
+    public var k = 3
+    public var parameters = ParseParameters()
+    /// Saliency above this marks foreground for objects without a mask (folder imports).
+    public var saliencyThreshold: Float = 0.05
+    /// Base objects whose features and label grids stay in memory.
+    public var baseCacheSize = 256
+
+    public init() {}
+}
+
+/// Counters of a parse run.
+public struct ParseRunStats: Codable, Sendable {
+    public var parsed = 0, parts = 0, noParts = 0, skippedNoTaxonomy = 0, failed = 0
+    public var keptHumanDecisions = 0
+    public var seconds = 0.0
+}
+
+/// Parses a run's open work items: the store- and cache-backed loop around `ObjectParser`.
+///
+/// Each object is one transaction (its parts plus its work item's state), so a killed run
+/// resumes with no duplicates, and processes given disjoint shards can share a store.
+public final class ParseRunner {
+    let store: Store
+    let cache: FeatureCache
+    let builder: FeatureCacheBuilder?
+    let plans: [Int64: BorrowPlan]
+    let options: ParseRunOptions
+    private var baseBank: [Int64: [(id: Int64, cls: [Float])]] = [:]
+    private var baseObjects: [Int64: BaseObject] = [:]
+    private var baseOrder: [Int64] = []
+
+    /// - Parameters:
+    ///   - builder: computes features the cache lacks; `nil` makes a missing entry an error.
+    ///   - plans: approved borrows by target object category id.
+    public init(store: Store, cache: FeatureCache, builder: FeatureCacheBuilder?, plans: [Int64: BorrowPlan],
+                options: ParseRunOptions) {
+        self.store = store
+        self.cache = cache
+        self.builder = builder
+        self.plans = plans
+        self.options = options
+    }
+
+    /// Parses the open items of `runID` in shard `shard` of `shards`, at most `limit` of them.
+    public func run(runID: Int64, shard: Int = 0, shards: Int = 1, limit: Int? = nil,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> ParseRunStats {
+        let started = Date()
+        var stats = ParseRunStats()
+        var ids = try store.openWorkItems(runID: runID, shard: shard, shards: shards)
+        if let limit { ids = Array(ids.prefix(limit)) }
+        try loadBaseBank()
+        var lastImage: (path: String, image: Image)?
+        var objects: [Int64: ObjectReference] = [:]
+        for (n, id) in ids.enumerated() {
+            defer { progress(n + 1, ids.count) }
+            // Object records are fetched in chunks so memory stays bounded on any dataset size.
+            if n % 256 == 0 {
+                let chunk = Array(ids[n..<min(n + 256, ids.count)])
+                objects = Dictionary(try store.objects(ids: chunk).map { ($0.annotation.id!, $0) }, uniquingKeysWith: { a, _ in a })
+            }
+            guard let object = objects[id], let plan = plans[object.annotation.categoryID] else {
+                stats.skippedNoTaxonomy += 1
+                try store.failWorkItem(runID: runID, annotationID: id, error: "no approved taxonomy for its category")
+                continue
+            }
+            do {
+                var features = cache.load(id)
+                if features == nil, let builder {
+                    let image: Image
+                    if let last = lastImage, last.path == object.imagePath { image = last.image } else {
+                        image = try Image.read(path: object.imagePath)
+                        lastImage = (object.imagePath, image)
+                    }
+                    let computed = try builder.compute(object, image: image)
+                    try cache.save(computed)
+                    features = computed
+                }
+                guard let features else {
+                    throw ParsingError.missingFeatures(annotationID: id, hint: "run `vlpart features cache` or pass --model")
+                }
+                let labels = try parse(object, features: features, plan: plan, runID: runID)
+                let result = try store.completeWorkItem(runID: runID, annotationID: id, labels: labels)
+                stats.parsed += 1
+                stats.parts += result.inserted + result.replaced
+                stats.keptHumanDecisions += result.keptHumanDecision
+                if labels.isEmpty { stats.noParts += 1 }
+            } catch {
+                stats.failed += 1
+                try store.failWorkItem(runID: runID, annotationID: id, error: "\(error)")
+            }
+        }
+        stats.seconds = Date().timeIntervalSince(started)
+        return stats
+    }
+
+    /// CLS tokens of every source-role object, grouped by category: the retrieval bank.
+    private func loadBaseBank() throws {
+        let layer = cache.settings.layer ?? builder?.layer ?? 0
+        let bases = try store.objects(role: .source)
+        let cls = try store.embeddings(owner: "annotation", facet: "cls", modelSHA: cache.modelSHA, layer: layer)
+        baseBank = [:]
+        for b in bases {
+            guard let id = b.annotation.id, let v = cls[id] else { continue }
+            baseBank[b.annotation.categoryID, default: []].append((id, v))
+        }
+    }
+
+    /// One object's part annotations (not yet stored).
+    func parse(_ object: ObjectReference, features: ObjectFeatures, plan: BorrowPlan, runID: Int64) throws -> [Annotation] {
+        let k = options.parameters.method == .nn ? 1 : options.k
+        let candidates = plan.baseCategoryIDs.flatMap { baseBank[$0] ?? [] }
+        guard !candidates.isEmpty else {
+            throw ParsingError.invalid("no base objects with cached features for the borrowed categories; run `vlpart features cache` on the source dataset")
+        }
+        let hits = Retrieval.topK(query: features.cls, bank: candidates.flatMap(\.cls), dim: features.cls.count, k: k)
+        let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
+
+        let image = object.image
+        let box = FeatureCacheBuilder.cropBox(object.annotation.bbox, width: image.width, height: image.height)
+        let target = try targetObject(object, features: features, box: box)
+        let parts = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters)
+        var provenance: [String: Any] = [
+            "method": options.parameters.method.rawValue, "model_sha": cache.modelSHA, "settings": cache.settings.key,
+            "bases": hits.map { candidates[$0.index].id }, "similarities": hits.map { Double($0.similarity) },
+        ]
+        var result: [Annotation] = []
+        for part in parts {
+            var full = Mask(width: image.width, height: image.height)
+            full.paste(Mask(width: box.width, height: box.height, pixels: part.mask), x: box.x, y: box.y)
+            let rle = RLE(mask: full)
+            guard rle.area > 0 else { continue }
+            let category = try store.partCategory(objectCategoryID: object.annotation.categoryID,
+                                                  part: plan.partNames[part.classIndex - 1])
+            provenance["patches"] = part.patches
+            let json = (try? JSONSerialization.data(withJSONObject: provenance, options: [.sortedKeys]))
+                .map { String(decoding: $0, as: UTF8.self) }
+            result.append(Annotation(imageID: image.id!, categoryID: category, level: .part, parentID: object.annotation.id,
+                                     bbox: rle.bbox, rle: rle.compressed, area: Double(rle.area), score: Double(part.score),
+                                     source: .parsed, runID: runID, status: .pending, provenance: json))
+        }
+        return result
+    }
+
+    /// The target's foreground: its mask where it has one, else its saliency above the threshold.
+    func targetObject(_ object: ObjectReference, features: ObjectFeatures, box: (x: Int, y: Int, width: Int, height: Int)) throws -> TargetObject {
+        let usesSaliency = object.annotation.provenance?.contains("saliency") ?? false
+        let fgGrid: [UInt8], fg: [UInt8]
+        if usesSaliency {
+            fgGrid = features.saliency.map { $0 > options.saliencyThreshold ? 1 : 0 }
+            let up = resizePlanes(features.saliency, channels: 1, height: features.gridH, width: features.gridW,
+                                  toHeight: box.height, toWidth: box.width, filter: .bilinear)
+            fg = up.map { $0 > options.saliencyThreshold ? 1 : 0 }
+        } else {
+            let mask = try RLE(compressed: object.annotation.rle, width: object.image.width, height: object.image.height).decode()
+                .cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+            fg = mask.pixels
+            fgGrid = mask.resizedNearest(width: features.gridW, height: features.gridH).pixels
+        }
+        return TargetObject(descriptors: features.descriptors, gridH: features.gridH, gridW: features.gridW,
+                            foregroundGrid: fgGrid, foreground: fg, height: box.height, width: box.width)
+    }
+
+    /// A base object's descriptors and per-patch part classes under `plan`, kept in a small LRU.
+    func baseObject(_ id: Int64, plan: BorrowPlan) throws -> BaseObject {
+        let key = id ^ (plan.targetCategoryID << 40)
+        if let cached = baseObjects[key] { return cached }
+        guard let features = cache.load(id) else {
+            throw ParsingError.missingFeatures(annotationID: id, hint: "run `vlpart features cache` on the source dataset")
+        }
+        guard let object = try store.objects(ids: [id]).first else { throw ParsingError.invalid("base object \(id) vanished") }
+        let box = FeatureCacheBuilder.cropBox(object.annotation.bbox, width: object.image.width, height: object.image.height)
+        // Patches off the base object (-1) cast no votes: only the object's own patches,
+        // labelled with a part or with "no part" (0), say what a target patch looks like.
+        let objectGrid = try RLE(compressed: object.annotation.rle, width: object.image.width, height: object.image.height)
+            .decode().cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+            .resizedNearest(width: features.gridW, height: features.gridH)
+        var labels = objectGrid.pixels.map { $0 != 0 ? Int32(0) : -1 }
+        let parts = try store.parts(ofObject: id)
+        for (index, categories) in plan.basePartCategoryIDs.enumerated() {
+            for part in parts where categories.contains(part.categoryID) {
+                let grid = try RLE(compressed: part.rle, width: object.image.width, height: object.image.height).decode()
+                    .cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+                    .resizedNearest(width: features.gridW, height: features.gridH)
+                for i in 0..<labels.count where grid.pixels[i] != 0 { labels[i] = Int32(index + 1) }
+            }
+        }
+        let base = BaseObject(annotationID: id, descriptors: features.descriptors, labels: labels)
+        baseObjects[key] = base
+        baseOrder.append(key)
+        if baseOrder.count > options.baseCacheSize { baseObjects[baseOrder.removeFirst()] = nil }
+        return base
+    }
+}
