@@ -16,7 +16,7 @@ from pycocotools import _mask
 from pycocotools import mask as mu
 
 SEED = 20231
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "masks")
 
 
@@ -124,8 +124,8 @@ def make_polygons(rng):
         poly_case("odd-length", [[1, 1, 9, 1, 9, 9, 1, 9, 5]], 12, 12),
         poly_case("single-row", [[0, 0, 9, 0, 9, 0.4, 0, 0.4]], 1, 10),
     ]
-    for i in range(24):
-        h, w = int(rng.integers(8, 60)), int(rng.integers(8, 60))
+    for i in range(120):
+        h, w = (int(rng.integers(8, 60)), int(rng.integers(8, 60))) if i < 100 else (480, 640)
         polys = []
         for _ in range(int(rng.integers(1, 4))):
             n = int(rng.integers(3, 12))
@@ -133,7 +133,7 @@ def make_polygons(rng):
             ang = np.sort(rng.uniform(0, 2 * np.pi, n))
             rad = rng.uniform(0.5, max(h, w) / 2, n)
             pts = np.stack([cx + rad * np.cos(ang), cy + rad * np.sin(ang)], 1)
-            polys.append([round(float(v), 2) for v in pts.reshape(-1)])
+            polys.append([round(float(v), 2 if i % 3 else 4) for v in pts.reshape(-1)])
         cases.append(poly_case(f"random-{i}", polys, h, w))
     boxes = []
     for i, (bb, h, w) in enumerate([([2, 3, 5, 4], 10, 12), ([0.5, 0.5, 3.2, 2.7], 8, 8),

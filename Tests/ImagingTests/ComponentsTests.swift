@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 @Test func fourAndEightConnectivityDiffer() {
-    let m = mask(["#.#", ".#.", "#.."])
+    let m = maskFromRows(["#.#", ".#.", "#.."])
     let eight = m.components(connectivity: .eight), four = m.components(connectivity: .four)
     #expect(eight.count == 1 && eight.sizes == [4])
     #expect(four.count == 4 && four.sizes == [1, 1, 1, 1])
@@ -12,19 +12,19 @@ import TestSupport
 }
 
 @Test func largestComponentAndSmallOnesRemoved() {
-    let m = mask(["##..#", "##...", "....#", "...##"])
+    let m = maskFromRows(["##..#", "##...", "....#", "...##"])
     let cc = m.components()
     #expect(cc.sizes == [4, 1, 3])
     #expect(cc.largestLabel == 1)
-    #expect(m.largestComponent() == mask(["##...", "##...", ".....", "....."]))
-    #expect(m.removingComponents(smallerThan: 3) == mask(["##...", "##...", "....#", "...##"]))
-    #expect(cc.mask(of: 2) == mask(["....#", ".....", ".....", "....."]))
+    #expect(m.largestComponent() == maskFromRows(["##...", "##...", ".....", "....."]))
+    #expect(m.removingComponents(smallerThan: 3) == maskFromRows(["##...", "##...", "....#", "...##"]))
+    #expect(cc.mask(of: 2) == maskFromRows(["....#", ".....", ".....", "....."]))
     #expect(Mask(width: 3, height: 2).largestComponent().isEmpty)
     #expect(Mask(width: 3, height: 2).components().largestLabel == nil)
 }
 
 @Test func tiesGoToTheFirstLabel() {
-    let m = mask(["#.#"])
+    let m = maskFromRows(["#.#"])
     #expect(m.components().largestLabel == 1)
 }
 
@@ -32,7 +32,7 @@ import TestSupport
 func componentsPartitionTheForeground(seed: UInt64) {
     var rng = SplitMix64(seed: seed)
     for trial in 0..<50 {
-        let m = randomMask(&rng)
+        let m = randomTestMask(&rng)
         for connectivity in Connectivity.allCases {
             let cc = m.components(connectivity: connectivity)
             #expect(cc.sizes.reduce(0, +) == m.area, "seed \(seed) trial \(trial)")

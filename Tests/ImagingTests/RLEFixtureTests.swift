@@ -31,7 +31,7 @@ private struct Manifest: Decodable { let generator_version: Int }
 
 private func load<T: Decodable>(_ name: String) throws -> T {
     let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: fixtureURL("masks", "manifest.json")))
-    #expect(manifest.generator_version == 1, "stale fixtures: rerun tools/make_mask_fixtures.py")
+    #expect(manifest.generator_version == 2, "stale fixtures: rerun tools/make_mask_fixtures.py")
     return try JSONDecoder().decode(T.self, from: Data(contentsOf: fixtureURL("masks", name)))
 }
 

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// A random mask: noise of a random density, or a few rectangles (long runs).
-func randomMask(_ rng: inout SplitMix64) -> Mask {
+func randomTestMask(_ rng: inout SplitMix64) -> Mask {
     let w = Int.random(in: 0...40, using: &rng), h = Int.random(in: 0...40, using: &rng)
     if Bool.random(using: &rng) {
         let density = Double.random(in: 0...1, using: &rng)
@@ -23,7 +23,7 @@ func randomMask(_ rng: inout SplitMix64) -> Mask {
 func decodeOfEncodeIsIdentity(seed: UInt64) throws {
     var rng = SplitMix64(seed: seed)
     for trial in 0..<200 {
-        let mask = randomMask(&rng)
+        let mask = randomTestMask(&rng)
         let rle = RLE(mask: mask)
         #expect(rle.decode() == mask, "seed \(seed) trial \(trial)")
         #expect(rle.area == mask.area, "seed \(seed) trial \(trial): area vs popcount")
