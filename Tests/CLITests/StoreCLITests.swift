@@ -100,3 +100,43 @@ private func importPACO(_ db: String, dataset: String = "paco") throws -> Comman
     let list = try runVLPart(["label", "list", "--dataset", "imagenet", "--db", db])
     #expect(list.stdout.contains("chihuahua") && list.stdout.contains("tench fish"))
 }
+
+@Test func statsReadsWhileAnImportWrites() throws {
+    let (folder, db) = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(try importPACO(db).status == 0)
+    // 100,000 annotations: long enough an import for several `stats` runs to overlap it.
+    let images = 2000, perImage = 50
+    var text = #"{"categories": [{"id": 1, "name": "dog"}], "images": ["#
+    text += (1...images).map { #"{"id": \#($0), "file_name": "x\#($0).png", "width": 64, "height": 64}"# }
+        .joined(separator: ",")
+    text += #"], "annotations": ["#
+    text += (0..<(images * perImage)).map { n in
+        #"{"id": \#(n + 1), "image_id": \#(n / perImage + 1), "category_id": 1, "segmentation": {"size": [64, 64], "counts": [\#(n % 97), 300, \#(4096 - 300 - n % 97)]}}"#
+    }.joined(separator: ",\n")
+    text += "]}"
+    let big = folder.appendingPathComponent("big.json")
+    try Data(text.utf8).write(to: big)
+
+    let importer = Process()
+    importer.executableURL = vlpartExecutable
+    importer.arguments = ["import", "coco", big.path, "--images", folder.path, "--dataset", "big", "--role", "source", "--db", db]
+    importer.standardOutput = FileHandle.nullDevice
+    importer.standardError = FileHandle.nullDevice
+    try importer.run()
+    var overlapping = 0
+    while importer.isRunning {
+        let stats = try runVLPart(["stats", "--json", "--db", db])
+        let stillRunning = importer.isRunning
+        #expect(stats.status == 0, "\(stats.stderr)")
+        // While the import's transaction is open, readers see the store as it was before.
+        if stillRunning {
+            overlapping += 1
+            #expect(stats.stdout.contains(#""name" : "paco""#) && !stats.stdout.contains(#""name" : "big""#))
+        }
+    }
+    importer.waitUntilExit()
+    #expect(importer.terminationStatus == 0)
+    #expect(overlapping > 0, "no stats run overlapped the import")
+    #expect(try runVLPart(["stats", "--db", db]).stdout.contains("big"))
+}

@@ -10,6 +10,8 @@ private func roundTrip(_ format: ImportFormat, _ file: String, imagesRoot: Strin
     throws -> (ImportReport, COCODocument) {
     let report = try store.importDataset(ImportOptions(format: format, file: fixtureURL("store", file).path,
                                                        imagesRoot: imagesRoot, dataset: file, role: .source))
+    // Imports run with foreign-key enforcement off for speed; prove they left no dangling ids.
+    #expect(try store.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
     let out = folder.appendingPathComponent("\(file).export.json").path
     try store.exportCOCO(to: out, options: ExportOptions(dataset: file))
     return (report, try COCODocument.read(path: out))
@@ -147,6 +149,8 @@ private func expectMasksMatch(_ doc: COCODocument, _ expected: ExpectedFile, are
     coco.replace = true
     let replaced = try store.importDataset(coco)
     #expect(replaced.objects == 4)
+    #expect(try store.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
+    #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM image") } == 3)
     let stats = try store.stats()
     #expect(stats.datasets.map(\.name) == ["d"] && stats.datasets[0].parts == 0 && stats.datasets[0].format == "coco")
 }

@@ -9,7 +9,7 @@ PYTHON=${PYTHON:-/work/venv/bin/python}
 WORK=${WORK:-$(mktemp -d /tmp/vlpart-bench-import.XXXX)}
 FILE="$WORK/big_$N.json"
 
-swift build -c release --product vlpart >&2
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product vlpart >&2   # SKIP_BUILD=1 reuses .build/release/vlpart
 [ -f "$FILE" ] || { echo "generating $FILE" >&2; "$PYTHON" bench/import/make_big_coco.py "$FILE" --annotations "$N"; }
 ls -l "$FILE" >&2
 

@@ -99,3 +99,44 @@ public struct SHA256 {
 private extension UInt32 {
     @inline(__always) func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
+
+/// Hashes a file on its own thread while the importer parses it, so the hash costs no wall
+/// time on a machine with a spare core.
+final class BackgroundFileHasher: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var digest: Result<String, Error>?
+    private var cancelled = false
+
+    init(path: String) {
+        let thread = Thread { [self] in
+            let result = Result { try self.hash(path) }
+            lock.withLock { digest = result }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    private func hash(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.unreadable(file: path, reason: "cannot open")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            if lock.withLock({ cancelled }) { return "" }
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalizeHex()
+    }
+
+    /// Waits for the digest.
+    func result() throws -> String {
+        done.wait()
+        done.signal()
+        return try lock.withLock { digest! }.get()
+    }
+
+    /// Stops hashing early (the import failed).
+    func cancel() { lock.withLock { cancelled = true } }
+}
