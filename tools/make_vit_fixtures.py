@@ -187,5 +187,17 @@ with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
     z.writestr("dino_evil/version", "3\n")
 open(os.path.join(OUT, "foreign_global.pth"), "wb").write(buf.getvalue())
 
+# ---- preprocessing: PIL bicubic short-side resize (torchvision Resize(int) size rule), ImageNet mean/std ----
+from PIL import Image
+yy, xx = np.mgrid[0:37, 0:53]
+rgb = np.stack([(xx * 4.8) % 256, (yy * 6.9) % 256, ((xx + yy) * 2.5) % 256], -1)
+rgb = np.clip(rgb + np.random.default_rng(1).integers(-20, 20, rgb.shape), 0, 255).astype(np.uint8)
+Image.fromarray(rgb).save(os.path.join(OUT, "photo_53x37.png"))
+short, size = 37, 24
+w, h = int(size * 53 / short), size
+resized = np.asarray(Image.fromarray(rgb).resize((w, h), Image.BICUBIC)).astype(np.float32) / 255
+mean, std = np.array([0.485, 0.456, 0.406], np.float32), np.array([0.229, 0.224, 0.225], np.float32)
+np.save(os.path.join(OUT, "photo_53x37_size24.npy"), ((resized - mean) / std).transpose(2, 0, 1)[None].astype(np.float32))
+
 json.dump(manifest, open(os.path.join(OUT, "manifest.json"), "w"), indent=1)
 print("wrote", OUT)

@@ -1,3 +1,4 @@
+import Imaging
 import Tensor
 
 /// What `FeatureExtractor.extract` should return; everything comes from one forward pass.
@@ -119,5 +120,28 @@ public struct FeatureExtractor: Sendable {
         let lo = s.min() ?? 0, hi = s.max() ?? 0
         guard hi > lo else { return [Float](repeating: 0, count: s.count) }
         return s.map { ($0 - lo) / (hi - lo) }
+    }
+}
+
+extension FeatureExtractor {
+    /// The pixel size an image is resized to: short side `size` (long side scaled and truncated as
+    /// torchvision's `Resize(int)` does), then both shrunk so the long side is at most `maxLongSide`.
+    public static func preprocessedSize(width: Int, height: Int, size: Int, maxLongSide: Int? = nil) -> (width: Int, height: Int) {
+        let short = min(width, height), long = max(width, height)
+        var newShort = size, newLong = Int(Double(size) * Double(long) / Double(short))
+        if let cap = maxLongSide, newLong > cap {
+            newShort = max(1, Int(Double(cap) * Double(newShort) / Double(newLong)))
+            newLong = cap
+        }
+        return width <= height ? (newShort, newLong) : (newLong, newShort)
+    }
+
+    /// Preprocessing as dino-vit-features and DINO evaluation do it: RGB, short side resized to
+    /// `size` (antialiased bicubic, like PIL), no crop, ImageNet mean/std.
+    /// - Returns: `[1, 3, H, W]` normalised planes.
+    public static func preprocess(_ image: Image, size: Int, maxLongSide: Int? = nil) -> Tensor {
+        let (w, h) = preprocessedSize(width: image.width, height: image.height, size: size, maxLongSide: maxLongSide)
+        let resized = image.converted(toChannels: 3).resized(width: w, height: h, filter: .bicubic, antialias: true)
+        return Tensor(shape: [1, 3, h, w], data: resized.normalizedCHW())
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Imaging
 import Tensor
 @testable import Features
 
@@ -79,4 +80,16 @@ func vitMatchesPyTorchReference(c: ViTCase) throws {
     let v2 = try ViTCheckpoint.load(path: features("dinov2_reg_tiny.pth"), heads: 2)
     #expect(v2.config.registers == 4 && v2.config.layerScale && v2.config.patchSize == 14)
     #expect(v2.config.interpolation == .antialiasedSize)
+}
+
+/// PIL's bicubic short-side resize + ImageNet normalisation; Imaging rounds to bytes like PIL, and
+/// its antialiased bicubic may differ from PIL's by one level: tolerance 1.5/255/0.224.
+@Test func preprocessingMatchesPIL() throws {
+    let image = try Image.read(path: features("photo_53x37.png"))
+    let got = FeatureExtractor.preprocess(image, size: 24)
+    let ref = try Npy.read(path: features("photo_53x37_size24.npy"))
+    #expect(got.shape == ref.shape)
+    expectClose(got.data, ref.data, atol: 1.5 / 255 / 0.224, rtol: 0, label: "preprocess")
+    #expect(FeatureExtractor.preprocessedSize(width: 640, height: 480, size: 224) == (298, 224))
+    #expect(FeatureExtractor.preprocessedSize(width: 480, height: 2000, size: 224, maxLongSide: 448) == (107, 448))
 }

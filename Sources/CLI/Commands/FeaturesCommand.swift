@@ -1,6 +1,7 @@
 import ArgumentParser
 import Features
 import Foundation
+import Imaging
 import Tensor
 
 /// `vlpart features …`: DINO ViT feature extraction.
@@ -20,8 +21,9 @@ struct FeaturesExtract: ParsableCommand {
         abstract: "Run the ViT on one image and write a facet, CLS tokens and saliency as .npy files.",
         discussion: """
         --model takes a checkpoint file (.safetensors or .pth, DINO/timm or HuggingFace naming) or a \
-        HuggingFace directory holding model.safetensors and config.json. Input is --tensor, a \
-        (1,3,H,W) float32 .npy already normalised (preprocessing bypassed). \
+        HuggingFace directory holding model.safetensors and config.json. Input is --image (PNG/JPEG: \
+        RGB, short side resized to --size with antialiased bicubic, long side capped at --max-size, \
+        ImageNet mean/std, no crop) or --tensor, a (1,3,H,W) float32 .npy already normalised. \
         Facet output is float32 (patches, dim), CLS row removed, patches in row-major grid order; \
         for --facet attn it is (heads, tokens, tokens). Saliency is (grid_h, grid_w) in [0, 1]. \
         VLPart's parser setting: --stride 4 --layer 11 --facet key --saliency-heads 0,2,4,5 on DINO ViT-S/8.
@@ -32,8 +34,14 @@ struct FeaturesExtract: ParsableCommand {
     var model: String
     @Option(help: "Attention heads, when neither config.json nor the standard head width 64 gives them.")
     var heads: Int?
-    @Option(help: "Input: a (1,3,H,W) float32 .npy, already normalised.")
+    @Option(help: "Input image (PNG or JPEG).")
+    var image: String?
+    @Option(help: "Input: a (1,3,H,W) float32 .npy, already normalised (bypasses preprocessing).")
     var tensor: String?
+    @Option(help: "Short side of the resized --image, pixels.")
+    var size: Int = 224
+    @Option(help: "Cap on the long side of the resized --image, pixels (default: none).")
+    var maxSize: Int?
     @Option(help: "Patch-embedding stride (must divide the patch size; default: the patch size).")
     var stride: Int?
     @Option(help: "Block to read from, 0-based (default: the last).")
@@ -52,7 +60,8 @@ struct FeaturesExtract: ParsableCommand {
     var saliencyHeads: String?
 
     func validate() throws {
-        guard tensor != nil else { throw ValidationError("give the input with --tensor") }
+        guard (image == nil) != (tensor == nil) else { throw ValidationError("give exactly one of --image or --tensor") }
+        guard size > 0, (maxSize ?? 1) > 0 else { throw ValidationError("--size and --max-size must be positive") }
         guard Facet(rawValue: facet) != nil else {
             throw ValidationError("--facet must be one of \(Facet.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -66,8 +75,9 @@ struct FeaturesExtract: ParsableCommand {
 
     func run() throws {
         let extractor = try FeatureExtractor(checkpoint: model, heads: heads)
-        let path = tensor!
-        let pixels = try Npy.read(path: path)
+        let path = image ?? tensor!
+        let pixels = try image.map { FeatureExtractor.preprocess(try Image.read(path: $0), size: size, maxLongSide: maxSize) }
+            ?? Npy.read(path: path)
         let request = FeatureRequest(layer: layer, facet: output == nil ? nil : Facet(rawValue: facet), stride: stride,
                                      cls: clsOutput != nil, finalCLS: finalClsOutput != nil,
                                      saliencyHeads: saliencyOutput == nil ? nil : (saliencyHeads.flatMap(parseHeads) ?? []))
