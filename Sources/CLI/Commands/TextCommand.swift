@@ -50,12 +50,13 @@ extension TextCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print (or save) the embedding of each phrase, one row per phrase, in order.",
             discussion: """
+            Use -- to end the options, so any phrase (even one starting with -) can be passed. \
+            Rows are printed as space-separated floats unless --json or --output is given.
+
             Examples:
               vlpart text embed "dog head" "wheel of a car"
               vlpart text embed --categories "car_(automobile):wheel" --output wheel.npy
               vlpart text embed --json -- "--weird phrase" ""
-            Use -- to end the options, so any phrase (even one starting with -) can be passed. \
-            Rows are printed as space-separated floats unless --json or --output is given.
             """
         )
 
@@ -114,6 +115,7 @@ extension TextCommand {
             With --text-embeddings TABLE.npy the candidates' rows come from that table instead \
             (row i ↔ line i of --names); the phrase is then looked up in the table by name, or \
             embedded with MiniLM when the table is 384 wide.
+
             Examples:
               vlpart text nearest "dog ear" --names parts.txt --k 3
               vlpart text nearest "tire" --taxonomy paco
