@@ -18,6 +18,7 @@ struct VLPart: AsyncParsableCommand {
         subcommands: [
             DoctorCommand.self,
             TextCommand.self,
+            TaxonomyCommand.self,
         ]
     )
 }
