@@ -97,3 +97,15 @@ private let needsModel = Testing.ConditionTrait.enabled(
     #expect(notModel.status != 0)
     #expect(notModel.stderr.contains("config.json is missing"))
 }
+
+@Test(needsModel) func textNearestReadsAShippedTaxonomy() throws {
+    let result = try runVLPart(["text", "nearest", "ear of a dog", "--taxonomy", "pascal_part", "--k", "3", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    struct Row: Decodable { var name: String; var cosine: Float }
+    let rows = try JSONDecoder().decode([Row].self, from: Data(result.stdout.utf8))
+    #expect(rows.count == 3)
+    #expect(rows.first?.name == "dog:ear")
+    let unknown = try runVLPart(["text", "nearest", "x", "--taxonomy", "no_such_taxonomy"])
+    #expect(unknown.status != 0)
+    #expect(unknown.stderr.contains("no_such_taxonomy"))
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Features
 import Foundation
+import Taxonomy
 import Tensor
 
 /// `vlpart text`: sentence embeddings of phrases and category names with the MiniLM encoder.
@@ -50,12 +51,13 @@ extension TextCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print (or save) the embedding of each phrase, one row per phrase, in order.",
             discussion: """
+            Use -- to end the options, so any phrase (even one starting with -) can be passed. \
+            Rows are printed as space-separated floats unless --json or --output is given.
+
             Examples:
               vlpart text embed "dog head" "wheel of a car"
               vlpart text embed --categories "car_(automobile):wheel" --output wheel.npy
               vlpart text embed --json -- "--weird phrase" ""
-            Use -- to end the options, so any phrase (even one starting with -) can be passed. \
-            Rows are printed as space-separated floats unless --json or --output is given.
             """
         )
 
@@ -108,12 +110,14 @@ extension TextCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the category names nearest to a phrase by cosine of their embeddings.",
             discussion: """
-            Candidates come from --names FILE (one name per line) or --taxonomy NAME|FILE (a file, \
-            or taxonomies/NAME.yaml|.json in the current directory; every object and object:part). \
+            Candidates come from --names FILE (one name per line) or --taxonomy NAME|FILE (a \
+            taxonomy YAML file, or the name of a shipped one such as pascal_part or paco: every \
+            object and every part category in the file's spelling, e.g. dog:head). \
             Category names are embedded with the prompt templates; the phrase is embedded as typed. \
             With --text-embeddings TABLE.npy the candidates' rows come from that table instead \
             (row i ↔ line i of --names); the phrase is then looked up in the table by name, or \
             embedded with MiniLM when the table is 384 wide.
+
             Examples:
               vlpart text nearest "dog ear" --names parts.txt --k 3
               vlpart text nearest "tire" --taxonomy paco
@@ -167,7 +171,7 @@ extension TextCommand {
                 }
             } else {
                 let candidates = try names.map { try CategoryNameList.readLines(path: $0) }
-                    ?? CategoryNameList.read(path: CategoryNameList.taxonomyFile(named: taxonomy ?? ""))
+                    ?? taxonomyCategoryNames(taxonomy ?? "")
                 let loaded = try model.loadEncoder()
                 let unique = Array(NSOrderedSet(array: candidates)).compactMap { $0 as? String }
                 table = EmbeddingTable(names: unique,
@@ -188,6 +192,14 @@ extension TextCommand {
             }
         }
     }
+}
+
+/// Objects and part categories of a taxonomy file (a path) or a shipped taxonomy (a name).
+private func taxonomyCategoryNames(_ nameOrPath: String) throws -> [String] {
+    let file = FileManager.default.fileExists(atPath: nameOrPath)
+        ? try TaxonomyFile.load(path: nameOrPath)
+        : try Taxonomy.loadShippedFile(named: nameOrPath)
+    return file.objects.map(\.name) + file.categoryNames
 }
 
 private struct TextEmbeddingJSON: Encodable { var text: String; var tokens: Int; var embedding: [Float] }

@@ -47,41 +47,13 @@ import Tensor
     #expect(throws: (any Error).self) { try EmbeddingTable.load(embeddings: two.path, names: two.path) }
 }
 
-@Test func categoryNamesComeFromListsAndTaxonomies() throws {
+@Test func categoryNamesComeFromPlainLists() throws {
     let dir = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let list = dir.appendingPathComponent("names.txt")
-    try "  dog:head \n\ncar_(automobile):wheel\n".write(to: list, atomically: true, encoding: .utf8)
-    #expect(try CategoryNameList.read(path: list.path) == ["dog:head", "car_(automobile):wheel"])
-
-    let json = dir.appendingPathComponent("t.json")
-    try #"{"name": "t", "objects": [{"name": "dog", "parts": ["head", "leg"]}, {"name": "ball", "parts": []}]}"#
-        .write(to: json, atomically: true, encoding: .utf8)
-    #expect(try CategoryNameList.read(path: json.path) == ["dog", "dog:head", "dog:leg", "ball"])
-
-    let yaml = dir.appendingPathComponent("t.yaml")
-    try """
-    name: demo   # the taxonomy's own name is not a category
-    objects:
-      - name: dog
-        parts: [head, "leg"]
-      - name: car_(automobile)
-        parts:
-          - wheel
-          - door
-    - name: kite
-      parts:
-      - tail
-    """.write(to: yaml, atomically: true, encoding: .utf8)
-    #expect(try CategoryNameList.read(path: yaml.path) ==
-            ["dog", "dog:head", "dog:leg", "car_(automobile)", "car_(automobile):wheel", "car_(automobile):door",
-             "kite", "kite:tail"])
-
-    try FileManager.default.createDirectory(at: dir.appendingPathComponent("taxonomies"), withIntermediateDirectories: true)
-    try FileManager.default.copyItem(at: yaml, to: dir.appendingPathComponent("taxonomies/demo.yaml"))
-    #expect(try CategoryNameList.taxonomyFile(named: "demo", in: dir.path) == dir.appendingPathComponent("taxonomies/demo.yaml").path)
-    #expect(throws: TextEncoderError.self) { try CategoryNameList.taxonomyFile(named: "nope", in: dir.path) }
+    try "  dog:head \n\ncar_(automobile):wheel\r\n".write(to: list, atomically: true, encoding: .utf8)
+    #expect(try CategoryNameList.readLines(path: list.path) == ["dog:head", "car_(automobile):wheel"])
     #expect(throws: TextEncoderError.unreadable(path: "/nonexistent.txt", reason: "no such file")) {
-        try CategoryNameList.read(path: "/nonexistent.txt")
+        try CategoryNameList.readLines(path: "/nonexistent.txt")
     }
 }
