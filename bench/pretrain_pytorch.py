@@ -65,7 +65,7 @@ lt = transforms.Compose([transforms.RandomResizedCrop(ls, scale=(0.05, 0.4), int
 def vit():
     return timm.models.vision_transformer.VisionTransformer(
         img_size=gs, patch_size=a.patch, embed_dim=a.dim, depth=a.depth, num_heads=a.heads, num_classes=0,
-        dynamic_img_size=True, qkv_bias=True, norm_layer=lambda d: nn.LayerNorm(d, eps=1e-6))
+        dynamic_img_size=True, qkv_bias=True, norm_layer=lambda d, **kw: nn.LayerNorm(d, eps=1e-6, **kw))
 
 
 class Head(nn.Module):
