@@ -26,6 +26,7 @@ struct VLPart: AsyncParsableCommand {
             FeaturesCommand.self,
             BenchCommand.self,
             TextCommand.self,
+            PretrainCommand.self,
         ]
     )
 }
