@@ -37,6 +37,17 @@ struct ObjectDrawing: Sendable {
 
 /// Builds the drawing of one instance of `category` with fresh random shape, pose and colours.
 func drawObject(_ category: SynthCategory, _ rng: inout SynthRandom) -> ObjectDrawing {
+    var d = drawFamily(category, &rng)
+    // Nothing reaches below the ground: a parrot's long tail props it up instead.
+    let lowest = d.bounds.maxY
+    if d.grounded && lowest > 0 {
+        let lift = Affine2.translation(Vec2(0, -lowest))
+        for i in d.shapes.indices { d.shapes[i].shape = d.shapes[i].shape.transformed(lift) }
+    }
+    return d
+}
+
+private func drawFamily(_ category: SynthCategory, _ rng: inout SynthRandom) -> ObjectDrawing {
     switch category.family {
     case .quadruped: QuadrupedTemplate.draw(category, &rng)
     case .bird: BirdTemplate.draw(category, &rng)

@@ -43,6 +43,13 @@ public enum SceneComposer {
     /// - Returns: a scene with at least one object unless no placement fitted.
     public static func render(kind: SceneKind, categories: [SynthCategory], count: Int, size: Int,
                               dominant: Bool = false, rng r: inout SynthRandom) -> SynthScene {
+        render(kind: kind, categories: categories, count: count, size: size, dominant: dominant, solo: nil, rng: &r)
+    }
+
+    /// As above; with `solo` set, only the `solo`-th object (in drawing order) is painted while
+    /// every random draw stays the same, so tests can compare an object's unoccluded mask.
+    static func render(kind: SceneKind, categories: [SynthCategory], count: Int, size: Int,
+                       dominant: Bool, solo: Int?, rng r: inout SynthRandom) -> SynthScene {
         precondition(!categories.isEmpty && size >= 16, "SceneComposer.render: empty categories or size \(size)")
         var canvas = Canvas(width: size, height: size)
         let S = Double(size)
@@ -106,7 +113,7 @@ public enum SceneComposer {
         }
         placed.sort { $0.bottom < $1.bottom }
 
-        for (k, p) in placed.enumerated() {
+        for (k, p) in placed.enumerated() where solo == nil || solo == k {
             for s in p.drawing.shapes {
                 canvas.fill(s.shape, transform: p.transform, texture: s.texture,
                             instance: UInt8(k + 1), part: UInt8(s.part + 1))
