@@ -17,6 +17,11 @@ struct VLPart: AsyncParsableCommand {
         version: version,
         subcommands: [
             DoctorCommand.self,
+            InitCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            StatsCommand.self,
+            LabelCommand.self,
             SynthCommand.self,
         ]
     )

@@ -17,8 +17,10 @@ public final class Store: Sendable {
 
     /// The store file, as given.
     public let path: String
-    /// The connection pool (one writer, concurrent readers).
-    public let pool: DatabasePool
+    /// The connection. A queue, not a pool: GRDB's `DatabasePool` commits a throw-away table on
+    /// every open when no WAL file exists, which would change the file's bytes even for a read.
+    /// WAL mode is set in the file itself, so other processes still read while this one writes.
+    public let queue: DatabaseQueue
 
     /// Opens (and with `create`, creates) the store at `path` and brings its schema up to date.
     ///
@@ -34,8 +36,14 @@ public final class Store: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(Self.busyTimeout)
         config.label = "vlpart"
+        config.prepareDatabase { db in
+            // A no-op (and no write) when the file is already in WAL mode.
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            if mode != "wal" { throw DatabaseError(message: "cannot switch to WAL mode (journal mode is \(mode ?? "unknown"))") }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            queue = try DatabaseQueue(path: path, configuration: config)
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
@@ -46,7 +54,7 @@ public final class Store: Sendable {
     /// Reads first, so an up-to-date store opens without waiting for a running writer.
     func migrate(_ migrator: DatabaseMigrator) throws {
         do {
-            let (superseded, complete, applied, hasOtherTables) = try pool.read { db in
+            let (superseded, complete, applied, hasOtherTables) = try queue.read { db in
                 (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db),
                  try migrator.appliedIdentifiers(db),
                  try db.tableExists("grdb_migrations") == false
@@ -55,33 +63,34 @@ public final class Store: Sendable {
             if hasOtherTables { throw StoreError.notAStore(path: path) }
             if superseded {
                 let known = Set(migrator.migrations)
-                let unknown = try pool.read { db in
+                let unknown = try queue.read { db in
                     try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
                 }.filter { !known.contains($0) }
                 throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
             }
             if !complete {
                 _ = applied
-                try migrator.migrate(pool)
+                try migrator.migrate(queue)
             }
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
         }
     }
 
-    /// Runs `block` in a read transaction that sees one consistent snapshot.
+    /// Runs `block` in a read transaction that sees one consistent snapshot (other processes'
+    /// uncommitted writes are invisible and do not block it).
     public func read<T>(_ block: (Database) throws -> T) throws -> T {
-        try pool.read(block)
+        try queue.read(block)
     }
 
     /// Runs `block` in one write transaction: every change commits together or not at all.
     public func write<T>(_ block: (Database) throws -> T) throws -> T {
-        try pool.write(block)
+        try queue.write(block)
     }
 
     /// Identifiers of the migrations applied to this file, oldest first.
     public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Migrations.migrator.appliedIdentifiers(db).sorted() }
+        try queue.read { db in try Migrations.migrator.appliedIdentifiers(db).sorted() }
     }
 
     /// The folder that relative dataset roots are resolved against: the store file's folder.

@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 import Imaging
 
+/// A segmentation as counts and as the compressed string the store keeps.
+struct DecodedSegmentation {
+    let mask: RLE
+    let text: String
+}
+
 extension COCOImporter {
     /// Reads the `annotations` array element by element.
     func readAnnotations(_ stream: JSONStream) throws {
@@ -35,7 +41,7 @@ extension COCOImporter {
             return
         }
         guard let rle = try segmentation(a, id: id, image: image) else { return }
-        let area = rle.area
+        let area = rle.mask.area
         guard area > 0 else {
             report.record(.emptySegmentation, "\(a.path) (id \(id)): mask has no pixels")
             return
@@ -57,22 +63,17 @@ extension COCOImporter {
         }
         // VLPart's PASCAL-Part conversion writes the box area as `area`: always use the mask's.
         let storedArea = options.format == .pascalPart ? Double(area) : (statedArea ?? Double(area))
-        let box = bbox ?? rle.bbox
-        guard let statement = insertAnnotation else {
-            throw StoreError.cannotOpen(path: file, reason: "cannot prepare the annotation insert")
-        }
-        try statement.execute(arguments: [
-            image.rowID, category.categoryID, (isObject ? Level.object : Level.part).rawValue, parentRowID,
-            box[0], box[1], box[2], box[3], rle.compressed, storedArea, iscrowd, nil as String?, id,
-        ])
-        let rowID = db.lastInsertedRowID
+        let box = bbox ?? rle.mask.bbox
+        let rowID = try inserter.get().insert(
+            imageID: image.rowID, categoryID: category.categoryID, level: isObject ? .object : .part,
+            parentID: parentRowID, bbox: box, rle: rle.text, area: storedArea, iscrowd: iscrowd, sourceID: id)
         annotationsBySourceID[id] = AnnotationEntry(rowID: rowID, imageRowID: image.rowID, isObject: isObject)
         if isObject { report.objects += 1 } else { report.parts += 1 }
         if parentLater, let objAnnID {
             pendingLinks.append((rowID, objAnnID, image.rowID, index))
         }
         if options.format == .partimagenet, !isObject, let object = category.objectCategoryID {
-            partGroups[PartGroupKey(imageRowID: image.rowID, objectCategoryID: object), default: []].append((rowID, rle))
+            partGroups[PartGroupKey(imageRowID: image.rowID, objectCategoryID: object), default: []].append((rowID, rle.mask))
         }
     }
 
@@ -99,15 +100,37 @@ extension COCOImporter {
     /// fails the same way whatever its ids say.
     private func skipSegmentation(_ a: JSONFields) throws {
         guard let seg = a.value["segmentation"] else { return }
+        let path = a.path.appending("segmentation")
         switch seg {
-        case .null, .array, .object: return
+        case .null: return
+        case let .array(polygons):
+            for (p, polygon) in polygons.enumerated() {
+                guard case let .array(items) = polygon else {
+                    throw StoreError.json(file: file, path: path.appending(p).description,
+                                          message: "expected array of numbers, found \(polygon.typeName)")
+                }
+                for (k, item) in items.enumerated() {
+                    guard case .number = item else {
+                        throw StoreError.json(file: file, path: path.appending(p).appending(k).description,
+                                              message: "expected number, found \(item.typeName)")
+                    }
+                }
+            }
+        case .object:
+            let fields = try JSONFields(seg, path: path, file: file)
+            guard try fields.optionalNumbers("size", count: 2) != nil else { throw fields.error("missing", key: "size") }
+            switch seg["counts"] {
+            case .string?, .array?: return
+            case nil: throw fields.error("missing", key: "counts")
+            case let other?: throw fields.error("expected string or array, found \(other.typeName)", key: "counts")
+            }
         default: throw a.error("expected polygons or an RLE object, found \(seg.typeName)", key: "segmentation")
         }
     }
 
     /// Decodes the segmentation into an RLE at the image's size; `nil` (and a counted finding)
     /// for empty or mis-sized masks.
-    private func segmentation(_ a: JSONFields, id: Int64, image: ImageEntry) throws -> RLE? {
+    private func segmentation(_ a: JSONFields, id: Int64, image: ImageEntry) throws -> DecodedSegmentation? {
         let path = a.path.appending("segmentation")
         guard let seg = a.value["segmentation"], !seg.isNull else {
             report.record(.emptySegmentation, "\(a.path) (id \(id)): no segmentation")
@@ -152,7 +175,8 @@ extension COCOImporter {
             } catch let error as MaskError {
                 throw StoreError.json(file: file, path: "", message: error.description)
             }
-            return RLE.fromPolygons(coordinates, width: image.width, height: image.height)
+            let rle = RLE.fromPolygons(coordinates, width: image.width, height: image.height)
+            return DecodedSegmentation(mask: rle, text: rle.compressed)
         case .object:
             let fields = try JSONFields(seg, path: path, file: file)
             guard let size = try fields.optionalNumbers("size", count: 2) else { throw fields.error("missing", key: "size") }
@@ -163,7 +187,10 @@ extension COCOImporter {
                 _ = try rleCounts(fields, width: width, height: height)
                 return nil
             }
-            return try rleCounts(fields, width: width, height: height)
+            let rle = try rleCounts(fields, width: width, height: height)
+            // A valid compressed string is kept as written, so export gives back the same bytes.
+            if case let .string(text)? = fields.value["counts"] { return DecodedSegmentation(mask: rle, text: text) }
+            return DecodedSegmentation(mask: rle, text: rle.compressed)
         default:
             throw StoreError.json(file: file, path: path.description,
                                   message: "expected polygons or an RLE object, found \(seg.typeName)")

@@ -28,11 +28,7 @@ final class COCOImporter {
     var partGroups: [PartGroupKey: [(rowID: Int64, rle: RLE)]] = [:]
     let classMap: [String: String]
 
-    lazy var insertAnnotation: Statement? = try? db.cachedStatement(sql: """
-        INSERT INTO annotation (image_id, category_id, level, parent_id, bbox_x, bbox_y, bbox_w, bbox_h,
-          rle, area, iscrowd, score, source, run_id, status, provenance, source_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'gold', NULL, 'accepted', ?, ?)
-        """)
+    lazy var inserter: Result<AnnotationInserter, Error> = Result { try AnnotationInserter(db) }
 
     struct PartGroupKey: Hashable { let imageRowID: Int64; let objectCategoryID: Int64 }
 
@@ -45,11 +41,9 @@ final class COCOImporter {
         report = ImportReport(dataset: options.dataset)
     }
 
-    /// Reads the whole file; returns the SHA-256 of its bytes (hashed during the first pass).
-    func run() throws -> String {
-        var hasher = SHA256()
+    /// Reads the whole file.
+    func run() throws {
         let stream = try JSONStream(path: file)
-        stream.onChunk = { hasher.update($0) }
         var sawImages = false, sawCategories = false, deferredAnnotations = false
         try stream.forEachMember { key in
             switch key {
@@ -71,7 +65,6 @@ final class COCOImporter {
                 try stream.skipValue()
             }
         }
-        let digest = hasher.finalizeHex()
         if deferredAnnotations {
             let second = try JSONStream(path: file)
             try second.forEachMember { key in
@@ -80,7 +73,6 @@ final class COCOImporter {
         }
         try resolvePendingLinks()
         if options.format == .partimagenet { try deriveObjectsFromParts() }
-        return digest
     }
 
     // MARK: Categories

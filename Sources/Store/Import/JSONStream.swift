@@ -23,15 +23,21 @@ final class JSONStream {
     private let file: String
     private let capacity = 1 << 20
     private let buffer: UnsafeMutablePointer<UInt8>
-    private var position = 0
-    private var end = 0
+    // Hot state lives in raw memory: Swift checks exclusive access to a class's stored `var`s
+    // at run time on every read and write, which cost ~6% of an import. Computed properties
+    // over a pointer are not checked.
+    private let cursor = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+    private var position: Int { get { cursor[0] } set { cursor[0] = newValue } }
+    private var end: Int { get { cursor[1] } set { cursor[1] = newValue } }
     private var consumed: Int64 = 0      // bytes of the file before `buffer[0]`
     private var atEOF = false
-    private var scratch: [UInt8] = []
+    private let scratchStorage = UnsafeMutablePointer<ScratchBytes>.allocate(capacity: 1)
+    private var scratch: ScratchBytes {
+        _read { yield scratchStorage.pointee }
+        _modify { yield &scratchStorage.pointee }
+    }
     /// The element being read, for error messages.
     private(set) var context = JSONPath()
-    /// Called with every chunk read from the file (used to hash the file in the same pass).
-    var onChunk: ((UnsafeRawBufferPointer) -> Void)?
 
     /// Opens `path`; errors name `displayName` (defaults to `path`).
     init(path: String, displayName: String? = nil) throws {
@@ -39,9 +45,14 @@ final class JSONStream {
         fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw StoreError.unreadable(file: file, reason: String(cString: strerror(errno))) }
         buffer = .allocate(capacity: capacity)
+        cursor.initialize(repeating: 0, count: 2)
+        scratchStorage.initialize(to: ScratchBytes())
     }
 
     deinit {
+        scratchStorage.pointee.free()
+        scratchStorage.deallocate()
+        cursor.deallocate()
         buffer.deallocate()
         close(fd)
     }
@@ -70,7 +81,6 @@ final class JSONStream {
             }
             if n == 0 { atEOF = true; return false }
             end = n
-            onChunk?(UnsafeRawBufferPointer(start: buffer, count: n))
             return true
         }
     }
@@ -265,7 +275,7 @@ final class JSONStream {
 
     /// Integers are accumulated exactly; anything with a fraction or exponent goes through strtod.
     private func readNumber() throws -> Double {
-        scratch.removeAll(keepingCapacity: true)
+        scratch.count = 0
         var integral = true
         var negative = false
         var value: Int64 = 0
@@ -275,7 +285,7 @@ final class JSONStream {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if integral, digits < 18 { value = value * 10 + Int64(byte - 48) } else { integral = false }
                 digits += 1
-            case UInt8(ascii: "-") where scratch.isEmpty:
+            case UInt8(ascii: "-") where scratch.count == 0:
                 negative = true
             case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"):
                 integral = false
@@ -291,21 +301,20 @@ final class JSONStream {
     private func finishNumber(integral: Bool, negative: Bool, value: Int64, digits: Int) throws -> Double {
         guard digits > 0 else { throw syntaxError("invalid number") }
         if integral { return Double(negative ? -value : value) }
+        let length = scratch.count
         scratch.append(0)
-        return try scratch.withUnsafeBufferPointer { buf -> Double in
-            var endPointer: UnsafeMutablePointer<CChar>?
-            let start = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
-            let result = strtod(start, &endPointer)
-            guard let endPointer, endPointer - UnsafeMutablePointer(mutating: start) == buf.count - 1 else {
-                throw syntaxError("invalid number '\(String(decoding: buf.dropLast(), as: UTF8.self))'")
-            }
-            return result
+        var endPointer: UnsafeMutablePointer<CChar>?
+        let start = UnsafeMutableRawPointer(scratch.base).assumingMemoryBound(to: CChar.self)
+        let result = strtod(start, &endPointer)
+        guard let endPointer, endPointer - start == length else {
+            throw syntaxError("invalid number '\(String(decoding: UnsafeBufferPointer(start: scratch.base, count: length), as: UTF8.self))'")
         }
+        return result
     }
 
     /// Reads a string after its opening quote, decoding escapes.
     private func readStringBody() throws -> String {
-        scratch.removeAll(keepingCapacity: true)
+        scratch.count = 0
         while true {
             // Fast path: copy a run of plain bytes straight from the buffer.
             var runEnd = position
@@ -315,13 +324,13 @@ final class JSONStream {
                 runEnd += 1
             }
             if runEnd > position {
-                scratch.append(contentsOf: UnsafeBufferPointer(start: buffer + position, count: runEnd - position))
+                scratch.append(buffer + position, count: runEnd - position)
                 position = runEnd
             }
             let byte = try next()
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: scratch, as: UTF8.self)
+                return scratch.string
             case UInt8(ascii: "\\"):
                 try readEscape()
             case ..<0x20:
@@ -352,7 +361,7 @@ final class JSONStream {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw syntaxError("invalid \\u escape") }
-            scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
+            for byte in String(Character(unicode)).utf8 { scratch.append(byte) }
         default:
             throw syntaxError("invalid escape '\\\(Self.show(byte))'")
         }
@@ -386,4 +395,39 @@ final class JSONStream {
             if byte == UInt8(ascii: "\\") { _ = try next() }
         }
     }
+}
+
+/// A growable byte buffer in manually managed memory (see `JSONStream.cursor` for why).
+struct ScratchBytes {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    var count = 0
+    private var capacity = 256
+
+    init() { base = .allocate(capacity: capacity) }
+
+    func free() { base.deallocate() }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafePointer<UInt8>, count n: Int) {
+        if count + n > capacity { grow(count + n) }
+        (base + count).update(from: bytes, count: n)
+        count += n
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    var string: String { String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self) }
 }

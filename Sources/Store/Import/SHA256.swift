@@ -8,6 +8,8 @@ struct SHA256 {
     private var pending = [UInt8](repeating: 0, count: 64)
     private var pendingCount = 0
     private var length: UInt64 = 0
+    /// The message schedule, reused for every block (no allocation per 64 bytes).
+    private var schedule = [UInt32](repeating: 0, count: 64)
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -29,7 +31,8 @@ struct SHA256 {
             for i in 0..<take { pending[pendingCount + i] = base.load(fromByteOffset: i, as: UInt8.self) }
             pendingCount += take; base += take; count -= take
             if pendingCount == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                let block = pending
+                block.withUnsafeBytes { compress($0.baseAddress!) }
                 pendingCount = 0
             }
         }
@@ -57,8 +60,8 @@ struct SHA256 {
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
-        var w = [UInt32](repeating: 0, count: 64)
-        w.withUnsafeMutableBufferPointer { w in
+        var state = self.state
+        schedule.withUnsafeMutableBufferPointer { w in
             Self.k.withUnsafeBufferPointer { k in
                 for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
                 for i in 16..<64 {
@@ -76,6 +79,7 @@ struct SHA256 {
                          state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
             }
         }
+        self.state = state
     }
 
     /// Hashes a whole file in 1 MiB chunks.
@@ -94,4 +98,45 @@ struct SHA256 {
 
 private extension UInt32 {
     @inline(__always) func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
+}
+
+/// Hashes a file on its own thread while the importer parses it, so the hash costs no wall
+/// time on a machine with a spare core.
+final class BackgroundFileHasher: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var digest: Result<String, Error>?
+    private var cancelled = false
+
+    init(path: String) {
+        let thread = Thread { [self] in
+            let result = Result { try self.hash(path) }
+            lock.withLock { digest = result }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    private func hash(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError.unreadable(file: path, reason: "cannot open")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            if lock.withLock({ cancelled }) { return "" }
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalizeHex()
+    }
+
+    /// Waits for the digest.
+    func result() throws -> String {
+        done.wait()
+        done.signal()
+        return try lock.withLock { digest! }.get()
+    }
+
+    /// Stops hashing early (the import failed).
+    func cancel() { lock.withLock { cancelled = true } }
 }
