@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Features", dependencies: ["Tensor", "Imaging"]),
         .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor"]),
         .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor"]),
-        .target(name: "Synth", dependencies: ["Imaging", "Store"]),
+        .target(name: "Synth", dependencies: ["Imaging", "Store"], exclude: ["README.md"]),
         .executableTarget(
             name: "vlpart",
             dependencies: [

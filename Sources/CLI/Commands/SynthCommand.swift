@@ -19,9 +19,11 @@ struct SynthCommand: ParsableCommand {
         (class-folder images of the novel categories, one dominant object each), \
         folder_gt.json, split.json and README.md. The same seed rewrites identical files.
 
-        Example: vlpart synth data/synth --seed 1 --images 400 --folder-images 50
-        Then import source.json (with images/) as the source dataset, and target.json or \
-        folder/ as the target collection.
+        Example:
+          vlpart synth data/synth --seed 1 --images 400 --folder-images 50
+          vlpart import paco data/synth/source.json --images data/synth/images --dataset synth-source --role source
+          vlpart import paco data/synth/target.json --images data/synth/images --dataset synth-target --role target
+          vlpart import folder data/synth/folder --dataset synth-folder --role target
         """
     )
 
