@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Features", dependencies: ["Tensor", "Imaging"]),
         .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"]),
         .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor", "Imaging"]),
-        .target(name: "Synth", dependencies: ["Imaging"]),
+        .target(name: "Synth", dependencies: ["Imaging", "Store"], exclude: ["README.md"]),
         .executableTarget(
             name: "vlpart",
             dependencies: [

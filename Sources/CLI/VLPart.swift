@@ -27,6 +27,7 @@ struct VLPart: AsyncParsableCommand {
             BenchCommand.self,
             TextCommand.self,
             PretrainCommand.self,
+            SynthCommand.self,
         ]
     )
 }
