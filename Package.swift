@@ -23,11 +23,13 @@ let package = Package(
         ),
 
         // Library modules; arrows only point down DESIGN.md's table.
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md", "Autodiff/README.md"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"]),
-        .target(name: "Store", dependencies: ["Imaging", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Taxonomy", dependencies: ["Store", "Yams"]),
-        .target(name: "Features", dependencies: ["Tensor", "Imaging"]),
+        .target(name: "Store", dependencies: ["Imaging", .product(name: "GRDB", package: "GRDB.swift")],
+                exclude: ["README.md"]),
+        .target(name: "Taxonomy", dependencies: ["Store", "Yams"], exclude: ["README.md"]),
+        .target(name: "Features", dependencies: ["Tensor", "Imaging"],
+                exclude: ["README.md", "Text/README.md", "Pretrain/README.md"]),
         .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"]),
         .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor", "Imaging"]),
         .target(name: "Synth", dependencies: ["Imaging", "Store"], exclude: ["README.md"]),

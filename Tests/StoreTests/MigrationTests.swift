@@ -26,7 +26,8 @@ import TestSupport
         }
     }
     let store = try Store(path: path)
-    #expect(try store.appliedMigrations() == ["v1-core", "v1-engine"])
+    #expect(try store.appliedMigrations() == Migrations.migrator.migrations)
+    #expect(try store.read { db in try db.columns(in: "run").contains { $0.name == "name" } })
     #expect(try store.read { db in try Dataset.fetchAll(db) }.map(\.name) == ["old"])
     #expect(try store.read { db in try db.tableExists("borrow") })
 }
