@@ -45,10 +45,12 @@ struct SynthCommand: ParsableCommand {
     func run() throws {
         let options = SynthOptions(seed: seed, images: images, size: size, folderImagesPerClass: folderImages)
         let start = Date()
+        // Redraw in place on a terminal; whole lines in logs.
+        let tty = isatty(STDERR_FILENO) != 0
         let summary = try SynthDataset.write(to: outDir, options: options) { done, total in
             if done % 50 == 0 || done == total {
-                FileHandle.standardError.write(Data("\rsynth: \(done)/\(total) images".utf8))
-                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                FileHandle.standardError.write(Data((tty ? "\rsynth: \(done)/\(total) images" : "synth: \(done)/\(total) images\n").utf8))
+                if done == total && tty { FileHandle.standardError.write(Data("\n".utf8)) }
             }
         }
         let seconds = Date().timeIntervalSince(start)
