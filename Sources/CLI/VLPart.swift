@@ -17,6 +17,7 @@ struct VLPart: AsyncParsableCommand {
         version: version,
         subcommands: [
             DoctorCommand.self,
+            BenchImagingCommand.self,
         ]
     )
 }
