@@ -28,6 +28,7 @@ struct VLPart: AsyncParsableCommand {
             TextCommand.self,
             PretrainCommand.self,
             SynthCommand.self,
+            BenchImagingCommand.self,
         ]
     )
 }

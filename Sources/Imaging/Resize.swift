@@ -102,18 +102,12 @@ extension Image {
 
 /// Resamples one row: `out[o·stride + c] = Σₖ weight[o,k] · row[index[o,k]·stride + c]`.
 @inline(__always)
-func horizontalPass<T>(_ row: UnsafePointer<T>, _ cols: AxisWeights, _ stride: Int,
-                       _ out: UnsafeMutablePointer<Float>) where T: BinaryInteger {
-    let taps = cols.taps
+func horizontalPass(_ row: UnsafePointer<UInt8>, _ cols: AxisWeights, _ stride: Int,
+                    _ out: UnsafeMutablePointer<Float>) {
     cols.index.withUnsafeBufferPointer { index in
         cols.weight.withUnsafeBufferPointer { weight in
-            for o in 0..<cols.output {
-                for c in 0..<stride {
-                    var sum: Float = 0
-                    for k in 0..<taps { sum += weight[o * taps + k] * Float(row[Int(index[o * taps + k]) * stride + c]) }
-                    out[o * stride + c] = sum
-                }
-            }
+            resampleRow(count: cols.output, taps: cols.taps, stride: stride, index: index.baseAddress!,
+                        weight: weight.baseAddress!, out: out) { Float(row[$0]) }
         }
     }
 }
@@ -121,15 +115,41 @@ func horizontalPass<T>(_ row: UnsafePointer<T>, _ cols: AxisWeights, _ stride: I
 @inline(__always)
 func horizontalPass(_ row: UnsafePointer<Float>, _ cols: AxisWeights, _ stride: Int,
                     _ out: UnsafeMutablePointer<Float>) {
-    let taps = cols.taps
     cols.index.withUnsafeBufferPointer { index in
         cols.weight.withUnsafeBufferPointer { weight in
-            for o in 0..<cols.output {
-                for c in 0..<stride {
-                    var sum: Float = 0
-                    for k in 0..<taps { sum += weight[o * taps + k] * row[Int(index[o * taps + k]) * stride + c] }
-                    out[o * stride + c] = sum
-                }
+            resampleRow(count: cols.output, taps: cols.taps, stride: stride, index: index.baseAddress!,
+                        weight: weight.baseAddress!, out: out) { row[$0] }
+        }
+    }
+}
+
+/// The tap loop, specialised for 1 and 3 channels so each pixel's channels accumulate in
+/// registers (this loop dominates resize time).
+@inline(__always)
+private func resampleRow(count: Int, taps: Int, stride: Int, index: UnsafePointer<Int32>, weight: UnsafePointer<Float>,
+                         out: UnsafeMutablePointer<Float>, sample: (Int) -> Float) {
+    switch stride {
+    case 1:
+        for o in 0..<count {
+            var sum: Float = 0
+            for k in 0..<taps { sum += weight[o * taps + k] * sample(Int(index[o * taps + k])) }
+            out[o] = sum
+        }
+    case 3:
+        for o in 0..<count {
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0
+            for k in 0..<taps {
+                let w = weight[o * taps + k], p = Int(index[o * taps + k]) * 3
+                s0 += w * sample(p); s1 += w * sample(p + 1); s2 += w * sample(p + 2)
+            }
+            out[3 * o] = s0; out[3 * o + 1] = s1; out[3 * o + 2] = s2
+        }
+    default:
+        for o in 0..<count {
+            for c in 0..<stride {
+                var sum: Float = 0
+                for k in 0..<taps { sum += weight[o * taps + k] * sample(Int(index[o * taps + k]) * stride + c) }
+                out[o * stride + c] = sum
             }
         }
     }
