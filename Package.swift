@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "ParsingTests", dependencies: ["Parsing", "TestSupport"]),
         .testTarget(name: "SegmenterTests", dependencies: ["Segmenter", "TestSupport"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
     ]
 )

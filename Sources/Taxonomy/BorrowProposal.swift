@@ -15,6 +15,15 @@ public struct BorrowProposal: Sendable, Equatable, Codable {
     public let visualShare: Double
     /// Number of target objects that voted.
     public let objects: Int
+    /// Every base category with its combined score, best first (ties by name).
+    public var ranked: [ScoredBase] = []
+
+    /// A base category and its combined score.
+    public struct ScoredBase: Sendable, Equatable, Codable {
+        public let category: String
+        public let score: Double
+        public init(category: String, score: Double) { self.category = category; self.score = score }
+    }
 }
 
 /// Proposes base categories for target categories (issue 7, "Taxonomy borrowing").
@@ -91,7 +100,8 @@ public struct BorrowProposer: Sendable {
             return BorrowProposal(target: target, base: best.0, score: best.1, runnerUp: second?.0,
                                   runnerUpScore: second?.1,
                                   visualShare: total > 0 ? (v[best.0] ?? 0) / total : 0,
-                                  objects: counts[target] ?? 0)
+                                  objects: counts[target] ?? 0,
+                                  ranked: scored.map { BorrowProposal.ScoredBase(category: $0.0, score: $0.1) })
         }
     }
 

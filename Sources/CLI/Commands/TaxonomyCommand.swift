@@ -5,11 +5,11 @@ import Taxonomy
 /// `vlpart taxonomy …`: the part taxonomies shipped in `taxonomies/` and user files.
 ///
 /// A command group: `list`, `show`, `validate` live here; the store-backed subcommands
-/// (`import`, `propose`, `review`, `export`) are added to `subcommands` by their own files.
+/// (`import`, `propose`, `review`, `export`) live in their own TaxonomyXCommand.swift files.
 struct TaxonomyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taxonomy",
-        abstract: "List, show and validate object → part taxonomies.",
+        abstract: "List, show, validate and import taxonomies; propose, review and export borrowed ones.",
         discussion: """
         A taxonomy file (YAML, format in taxonomies/README.md) lists a dataset's objects and \
         their parts, how the dataset spells part categories ("object:part" or "Object Part"), \
@@ -21,8 +21,12 @@ struct TaxonomyCommand: ParsableCommand {
           vlpart taxonomy list
           vlpart taxonomy show pascal_part
           vlpart taxonomy validate my_parts.yaml
+          vlpart taxonomy import taxonomies/pascal_part.yaml
+          vlpart taxonomy propose && vlpart taxonomy review && vlpart taxonomy export --out borrowed.yaml
         """,
-        subcommands: [TaxonomyListCommand.self, TaxonomyShowCommand.self, TaxonomyValidateCommand.self]
+        subcommands: [TaxonomyListCommand.self, TaxonomyShowCommand.self, TaxonomyValidateCommand.self,
+                      TaxonomyImportCommand.self, TaxonomyProposeCommand.self, TaxonomyReviewCommand.self,
+                      TaxonomyExportCommand.self]
     )
 }
 
