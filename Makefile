@@ -25,7 +25,7 @@ test: deps
 	@$(SWIFT) test $(TEST_FLAGS) --skip-build
 
 demo: build
-	@$(BIN) demo --out $(DEMO_OUT)
+	@VLPART_BIN=$(BIN) scripts/demo.sh $(DEMO_OUT)
 
 clean:
 	@rm -rf .build

@@ -16,19 +16,20 @@ struct VLPart: AsyncParsableCommand {
         """,
         version: version,
         subcommands: [
-            DoctorCommand.self,
-            TaxonomyCommand.self,
             InitCommand.self,
             ImportCommand.self,
             ExportCommand.self,
             StatsCommand.self,
             LabelCommand.self,
-            FeaturesCommand.self,
-            BenchCommand.self,
-            TextCommand.self,
-            PretrainCommand.self,
+            TaxonomyCommand.self,
             SynthCommand.self,
+            PretrainCommand.self,
+            FeaturesCommand.self,
+            TextCommand.self,
+            ParseCommand.self,
+            BenchCommand.self,
             BenchImagingCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

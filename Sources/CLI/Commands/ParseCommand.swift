@@ -1,0 +1,134 @@
+import ArgumentParser
+import Features
+import Foundation
+import Parsing
+import Store
+import Taxonomy
+
+/// `vlpart parse`: target objects → part masks with scores and provenance, as a resumable run.
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse target objects into parts borrowed from their nearest base objects.",
+        discussion: """
+        For each object of a target category with an approved borrowed taxonomy (see `vlpart \
+        taxonomy propose` and `review`), the top-k most similar base objects are retrieved by CLS \
+        cosine, the object's descriptors are clustered, and each cluster takes the part its \
+        patches' nearest base patches vote for (--method cluster). --method nn is VLPart's \
+        parser: one nearest base object, per-patch nearest neighbour, largest component. \
+        Labels are written as source=parsed, status=pending, with a score and provenance.
+        Work is recorded per object: rerun with --resume RUN after a kill, and run disjoint \
+        --shard i/n processes against the same store and --run name to split the work.
+        Features come from `vlpart features cache` with the same --model and settings; missing \
+        ones are computed and cached on the way.
+        """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Target dataset to parse (default: every target dataset).")
+    var dataset: String?
+    @Option(help: "ViT checkpoint the features come from: .safetensors, .pth, or a HuggingFace directory.")
+    var model: String
+    @Option(help: "Attention heads, when neither config.json nor the standard head width 64 gives them.")
+    var heads: Int?
+    @Option(help: "cluster (vlpart) or nn (VLPart's parser).")
+    var method: String = "cluster"
+    @Option(help: "Base objects retrieved per target object (nn always uses 1).")
+    var k: Int = 3
+    @Option(help: "Block the descriptors come from, 0-based (default: the last).")
+    var layer: Int?
+    @Option(help: "Descriptor facet: key, query, value or token.")
+    var facet: String = "key"
+    @Option(help: "Patch-embedding stride (default: the patch size; VLPart uses 4 with ViT-S/8).")
+    var stride: Int?
+    @Option(help: "Side of the square object crops, pixels.")
+    var size: Int = 224
+    @Option(name: .customLong("saliency-heads"), help: "Comma-separated heads averaged for saliency (default: all).")
+    var saliencyHeads: String?
+    @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
+    var saliencyThreshold: Float = 0.05
+    @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
+    var runName: String?
+    @Option(help: "Resume this run (name or id): parse its unfinished objects.")
+    var resume: String?
+    @Option(help: "Process shard i of n (by annotation id), e.g. 0/2; shards of one --run share its work list.")
+    var shard: String?
+    @Option(help: "Parse at most N objects in this invocation.")
+    var limit: Int?
+    @Flag(name: .customLong("auto-approve"), help: "Approve every pending borrow proposal before parsing.")
+    var autoApprove = false
+
+    func validate() throws {
+        guard ParseMethod(rawValue: method) != nil else { throw ValidationError("--method must be cluster or nn, not '\(method)'") }
+        guard let f = Facet(rawValue: facet), f != .attn else { throw ValidationError("--facet must be key, query, value or token") }
+        guard k > 0, size > 0 else { throw ValidationError("--k and --size must be positive") }
+        _ = try shardParts()
+    }
+
+    func shardParts() throws -> (Int, Int) {
+        guard let shard else { return (0, 1) }
+        let p = shard.split(separator: "/").compactMap { Int($0) }
+        guard p.count == 2, p[1] > 0, p[0] >= 0, p[0] < p[1] else {
+            throw ValidationError("--shard takes i/n with 0 ≤ i < n, e.g. 0/2; got '\(shard)'")
+        }
+        return (p[0], p[1])
+    }
+
+    func run() throws {
+        let store = try self.store.open()
+        let (shardIndex, shardCount) = try shardParts()
+        if autoApprove { _ = try store.approveAllBorrows(minScore: 0) }
+        var options = ParseRunOptions()
+        options.k = k
+        options.parameters.method = ParseMethod(rawValue: method)!
+        options.saliencyThreshold = saliencyThreshold
+        let settings = FeatureSettings(size: size, stride: stride, layer: layer, facet: Facet(rawValue: facet)!,
+                                       saliencyHeads: try parseHeads(saliencyHeads))
+        let extractor = try FeatureExtractor(checkpoint: model, heads: heads)
+        let sha = try SHA256.hexDigest(ofFile: checkpointFile(model))
+        let cache = FeatureCache(store: store, modelSHA: sha, settings: settings)
+        let builder = FeatureCacheBuilder(store: store, extractor: extractor, cache: cache)
+        let params = String(decoding: try JSONSerialization.data(withJSONObject: [
+            "method": method, "k": k, "settings": settings.key, "model_sha": sha, "dataset": dataset ?? "*",
+        ], options: [.sortedKeys]), as: UTF8.self)
+
+        // A run: resumed, joined by another shard, or new.
+        let runReference: RunReference
+        if let resume {
+            runReference = try store.run(resume, kind: "parse")
+        } else if let runName, shard != nil, let existing = try? store.run(runName, kind: "parse") {
+            runReference = existing
+        } else {
+            runReference = try store.createRun(kind: "parse", name: runName, params: params)
+        }
+        if runReference.params != params {
+            FileHandle.standardError.write(Data("note: run \(runReference.name ?? "\(runReference.id)") was started with \(runReference.params ?? "other settings")\n".utf8))
+        }
+        let targets = try store.objects(dataset: dataset, role: .target)
+        try store.addWorkItems(runID: runReference.id, annotationIDs: targets.compactMap(\.annotation.id))
+
+        var plans: [Int64: BorrowPlan] = [:]
+        for category in Set(targets.map(\.annotation.categoryID)) {
+            if let borrow = try store.approvedBorrow(forTargetCategory: category) {
+                plans[category] = BorrowPlan(targetCategoryID: category, baseCategoryIDs: [borrow.baseCategoryID],
+                                             partNames: borrow.partNames, basePartCategoryIDs: borrow.basePartCategoryIDs.map { [$0] })
+            }
+        }
+        if plans.isEmpty {
+            throw ValidationError("no target category has an approved borrowed taxonomy: run `vlpart taxonomy propose` and `vlpart taxonomy review`, or pass --auto-approve")
+        }
+        let runner = ParseRunner(store: store, cache: cache, builder: builder, plans: plans, options: options)
+        let progress = ProgressReporter("parse", unit: "obj")
+        let stats = try runner.run(runID: runReference.id, shard: shardIndex, shards: shardCount, limit: limit) {
+            progress.update($0, of: $1)
+        }
+        let statsJSON = String(decoding: try JSONEncoder().encode(stats), as: UTF8.self)
+        try store.finishRun(id: runReference.id, stats: statsJSON)
+        let open = try store.openWorkItems(runID: runReference.id).count
+        print("run \(runReference.name ?? "parse-\(runReference.id)") (id \(runReference.id)): parsed \(stats.parsed) objects, "
+              + "wrote \(stats.parts) parts; \(stats.noParts) without parts, \(stats.skippedNoTaxonomy) without an approved taxonomy, "
+              + "\(stats.failed) failed, \(stats.keptHumanDecisions) kept human decisions"
+              + String(format: "; %.1f objects/s", stats.seconds > 0 ? Double(stats.parsed) / stats.seconds : 0))
+        if open > 0 { print("\(open) objects still open: rerun with --resume \(runReference.name ?? "\(runReference.id)")") }
+    }
+}
