@@ -106,8 +106,12 @@ extension Store {
     /// }
     /// ```
     public func approvedBorrow(forTargetCategory categoryID: Int64) throws -> ApprovedBorrow? {
-        guard let entry = try borrowEntries().first(where: { $0.targetCategoryID == categoryID }),
-              entry.status == .approved || entry.status == .edited, !entry.parts.isEmpty else { return nil }
+        let row = try read { db in
+            try Borrow.filter(Column("target_category_id") == categoryID).order(Column("id").desc).fetchOne(db)
+        }
+        guard let row, row.status == .approved || row.status == .edited else { return nil }
+        let entry = BorrowEntry.from(row, target: "", base: "")
+        guard !entry.parts.isEmpty else { return nil }
         return ApprovedBorrow(baseCategoryID: entry.baseCategoryID, partNames: entry.parts.map(\.name),
                               basePartCategoryIDs: entry.parts.map(\.baseCategoryID))
     }

@@ -27,7 +27,8 @@ struct TaxonomyExportCommand: ParsableCommand {
     func run() throws {
         let count = try store.open().exportBorrowedTaxonomy(to: out, name: name)
         if count == 0 {
-            throw ValidationError("nothing approved to export; decide proposals with `vlpart taxonomy review` first")
+            note("\(out): nothing approved to export; decide proposals with `vlpart taxonomy review` first")
+            throw ExitCode.failure
         }
         print("\(out): \(count) borrowed taxonomies")
     }
