@@ -16,7 +16,7 @@ public enum FeatureBenchmark {
     /// after one warm-up batch, through the final block (no facet capture).
     public static func run(model: VisionTransformer, batch: Int, size: Int, stride: Int?, seconds: Double,
                            progress: (Int, Double) -> Void = { _, _ in }) throws -> Result {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let pixels = Tensor(shape: [batch, 3, size, size],
                             data: (0..<(batch * 3 * size * size)).map { _ in Float.random(in: -2...2, using: &rng) })
         let options = ViTForwardOptions(stride: stride)
@@ -35,18 +35,5 @@ public enum FeatureBenchmark {
         let flops = model.config.flops(tokens: warm.tokens, patches: patches) * images
         return Result(imagesPerSecond: images / elapsed, gflopsPerSecond: flops / elapsed / 1e9,
                       tokens: warm.tokens, batches: batches, seconds: elapsed)
-    }
-}
-
-/// SplitMix64, so benchmark inputs are reproducible without Foundation.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,5 @@
+import Tensor
+
 /// Lloyd's k-means on row vectors, seeded with k-means++ from a deterministic generator.
 ///
 /// The parser clusters one object's L2-normalised foreground descriptors into part candidates
@@ -32,7 +34,7 @@ public struct KMeans: Sendable {
         self.inertia = 0
         self.iterations = 0
         guard self.k > 0 else { return }
-        var rng = KMeansRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         centroids = Self.plusPlusSeeds(rows: rows, n: n, dim: dim, k: self.k, rng: &rng)
         var changed = true
         while changed && iterations < maxIterations {
@@ -52,7 +54,7 @@ public struct KMeans: Sendable {
     }
 
     private static func plusPlusSeeds(rows: [Float], n: Int, dim: Int, k: Int,
-                                      rng: inout KMeansRandom) -> [Float] {
+                                      rng: inout SplitMix64) -> [Float] {
         var centres = [Float](); centres.reserveCapacity(k * dim)
         let first = Int(rng.next() % UInt64(n))
         centres.append(contentsOf: rows[(first * dim)..<((first + 1) * dim)])
@@ -101,18 +103,5 @@ public struct KMeans: Sendable {
         for c in 0..<k where counts[c] > 0 {
             for d in 0..<dim { centroids[c * dim + d] = sums[c * dim + d] / Float(counts[c]) }
         }
-    }
-}
-
-/// SplitMix64: a tiny, well-mixed generator so clustering is reproducible across platforms.
-struct KMeansRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

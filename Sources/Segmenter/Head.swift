@@ -38,7 +38,7 @@ public struct SegmenterHead: Sendable {
     /// A head with small random weights from a seeded generator.
     public init(config: HeadConfig, seed: UInt64 = 0) {
         self.config = config
-        var rng = HeadRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let (d, h, e) = (config.inputDim, config.hiddenDim, config.embedDim)
         func uniform(_ shape: [Int], bound: Float) -> Tensor {
             Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.uniform(-bound, bound) })
@@ -85,21 +85,5 @@ public enum SegmenterError: Error, CustomStringConvertible {
         case let .badVocabulary(m): "vocabulary: \(m)"
         case let .badInput(m): "segmenter input: \(m)"
         }
-    }
-}
-
-/// SplitMix64 with a uniform float helper, for reproducible initialisation.
-struct HeadRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
-        lo + (hi - lo) * Float(Double(next() >> 11) / Double(1 << 53))
     }
 }

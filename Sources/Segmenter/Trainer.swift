@@ -104,7 +104,7 @@ public final class SegmenterTrainer {
         let schedule = cosineSchedule(base: config.learningRate, final: config.learningRate * 0.01,
                                       totalSteps: stepsPerEpoch * config.epochs,
                                       warmupSteps: min(stepsPerEpoch, 20), warmupStart: config.learningRate * 0.1)
-        var rng = HeadRandom(seed: config.seed)
+        var rng = SplitMix64(seed: config.seed)
         var best = head
         var step = 0
         var sinceBest = 0

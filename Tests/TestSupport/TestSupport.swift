@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+// Tests seed their data with Tensor's SplitMix64; print the seed in failure messages.
+@_exported import struct Tensor.SplitMix64
 
 /// The repository's `Tests/Fixtures/<module>/<name>` file, found from this source file's path
 /// so tests work from any working directory.
@@ -36,19 +38,6 @@ public func expectClose(_ actual: [Float], _ expected: [Float], atol: Float = 1e
     if worst >= 0 {
         Issue.record("\(label): worst at [\(worst)] got \(actual[worst]) want \(expected[worst])",
                      sourceLocation: sourceLocation)
-    }
-}
-
-/// SplitMix64 for seeded property tests; print the seed in failure messages.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -16,7 +16,8 @@ public struct Borrow: Codable, Sendable, Equatable, FetchableRecord, MutablePers
     /// JSON: the next candidates and their scores.
     public var runnerUp: String?
     public var status: Status
-    /// JSON array of part names (edited by the reviewer when `status == .edited`).
+    /// JSON array of `{"name", "base_part", "base_category_id"}`: the target part names and the base
+    /// part each comes from (edited by the reviewer when `status == .edited`).
     public var parts: String?
     public var decidedAt: Date?
 
