@@ -40,7 +40,8 @@ step "propose borrowed taxonomies for the novel categories and approve them"
 step "parse the target objects into parts"
 "$bin" parse --model "$model" --size 64 --run demo --db "$db" || "$bin" parse --model "$model" --size 64 --resume demo --db "$db"
 
-step "export the parsed labels"
+step "score the parsed labels against the held-out novel parts, and export them"
+"$bin" eval parse --gt "$out/data/target_gt.json" --db "$db" | tail -1
 "$bin" export coco "$out/parsed.json" --source parsed --db "$db"
 "$bin" stats --db "$db" | head -8
 

@@ -27,6 +27,7 @@ struct VLPart: AsyncParsableCommand {
             FeaturesCommand.self,
             TextCommand.self,
             ParseCommand.self,
+            EvalCommand.self,
             BenchCommand.self,
             BenchImagingCommand.self,
             DoctorCommand.self,
