@@ -29,28 +29,28 @@ extension Store {
                 guard !datasets.isEmpty else { throw StoreError.unknownDataset(name: dataset) }
             }
             if let role { datasets = datasets.filter { $0.role == role } }
-            var result: [ObjectReference] = []
-            for d in datasets {
-                guard let datasetID = d.id else { continue }
-                let root = absoluteRoot(of: d)
-                let images = try ImageRecord.filter(Column("dataset_id") == datasetID).fetchAll(db)
-                let byID = Dictionary(images.compactMap { i in i.id.map { ($0, i) } }, uniquingKeysWith: { a, _ in a })
-                let categories = Dictionary(try Category.fetchAll(db).compactMap { c in c.id.map { ($0, c.name) } },
-                                            uniquingKeysWith: { a, _ in a })
-                var request = Annotation
-                    .filter(Column("level") == Level.object.rawValue)
-                    .filter(Column("status") != LabelStatus.rejected.rawValue)
-                    .filter(byID.keys.contains(Column("image_id")))
-                if let ids { request = request.filter(ids.contains(Column("id"))) }
-                for a in try request.order(Column("id")).fetchAll(db) {
-                    guard let image = byID[a.imageID] else { continue }
-                    result.append(ObjectReference(annotation: a, image: image,
-                                                  imagePath: root.appendingPathComponent(image.fileName).path,
-                                                  datasetName: d.name, role: d.role,
-                                                  categoryName: categories[a.categoryID] ?? "?"))
-                }
+            let byDataset = Dictionary(datasets.compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
+            // Annotations first, then only the images they sit on: a lookup by ids touches a
+            // handful of rows however large the datasets are.
+            var request = Annotation
+                .filter(Column("level") == Level.object.rawValue)
+                .filter(Column("status") != LabelStatus.rejected.rawValue)
+            if let ids { request = request.filter(ids.contains(Column("id"))) }
+            let annotations = try request.order(Column("id")).fetchAll(db)
+            let imageIDs = Array(Set(annotations.map(\.imageID)))
+            let images = Dictionary(try ImageRecord.fetchAll(db, keys: imageIDs).compactMap { i in i.id.map { ($0, i) } },
+                                    uniquingKeysWith: { a, _ in a })
+            let categoryIDs = Array(Set(annotations.map(\.categoryID)))
+            let categories = Dictionary(try Category.fetchAll(db, keys: categoryIDs).compactMap { c in c.id.map { ($0, c.name) } },
+                                        uniquingKeysWith: { a, _ in a })
+            var roots: [Int64: URL] = [:]
+            return annotations.compactMap { a in
+                guard let image = images[a.imageID], let d = byDataset[image.datasetID] else { return nil }
+                let root = roots[image.datasetID] ?? absoluteRoot(of: d)
+                roots[image.datasetID] = root
+                return ObjectReference(annotation: a, image: image, imagePath: root.appendingPathComponent(image.fileName).path,
+                                       datasetName: d.name, role: d.role, categoryName: categories[a.categoryID] ?? "?")
             }
-            return result.sorted { ($0.annotation.id ?? 0) < ($1.annotation.id ?? 0) }
         }
     }
 }
