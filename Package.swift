@@ -32,7 +32,7 @@ let package = Package(
                 exclude: ["README.md", "Text/README.md", "Pretrain/README.md"]),
         .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"]),
         .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor", "Imaging"]),
-        .target(name: "Synth", dependencies: ["Imaging", "Store"], exclude: ["README.md"]),
+        .target(name: "Synth", dependencies: ["Imaging", "Store", "Tensor"], exclude: ["README.md"]),
         .executableTarget(
             name: "vlpart",
             dependencies: [

@@ -1,20 +1,15 @@
-/// The synthetic dataset's generator: SplitMix64, so a seed gives the same images everywhere.
+import Tensor
+
+/// The synthetic dataset's generator: Tensor's SplitMix64, so a seed gives the same images
+/// everywhere; a type of its own so Synth's sampling helpers do not leak onto every generator.
 public struct SynthRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var base: SplitMix64
 
     /// Seeds the stream; different seeds give unrelated streams.
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { base.next() }
 
     /// A uniform value in `[lo, hi)`.
-    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53)
-    }
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double { base.uniform(lo, hi) }
 }
