@@ -1,3 +1,5 @@
+import Imaging
+
 /// Post-processing of a patch-grid part labelling (DESIGN.md, step 5): small fragments are
 /// absorbed by their surroundings, soft per-part scores are upsampled to pixels, and pixels
 /// outside the object are cleared.
@@ -42,38 +44,6 @@ public enum PostProcess {
         return out
     }
 
-    /// Bilinear upsampling of score planes with PyTorch's `align_corners=False` convention.
-    ///
-    /// - Parameters:
-    ///   - planes: `[count, gridH, gridW]` row-major.
-    /// - Returns: `[count, height, width]`.
-    public static func upsampleBilinear(_ planes: [Float], count: Int, gridH: Int, gridW: Int,
-                                        height: Int, width: Int) -> [Float] {
-        precondition(planes.count == count * gridH * gridW, "\(planes.count) scores for \(count)×\(gridH)×\(gridW)")
-        func taps(_ outSize: Int, _ inSize: Int) -> [(Int, Int, Float)] {
-            let scale = Float(inSize) / Float(outSize)
-            return (0..<outSize).map { o in
-                let src = max(0, (Float(o) + 0.5) * scale - 0.5)
-                let i0 = min(Int(src), inSize - 1)
-                let i1 = min(i0 + 1, inSize - 1)
-                return (i0, i1, src - Float(i0))
-            }
-        }
-        let ys = taps(height, gridH), xs = taps(width, gridW)
-        var out = [Float](repeating: 0, count: count * height * width)
-        for p in 0..<count {
-            let base = p * gridH * gridW
-            for (y, (y0, y1, fy)) in ys.enumerated() {
-                for (x, (x0, x1, fx)) in xs.enumerated() {
-                    let top = planes[base + y0 * gridW + x0] * (1 - fx) + planes[base + y0 * gridW + x1] * fx
-                    let bottom = planes[base + y1 * gridW + x0] * (1 - fx) + planes[base + y1 * gridW + x1] * fx
-                    out[(p * height + y) * width + x] = top * (1 - fy) + bottom * fy
-                }
-            }
-        }
-        return out
-    }
-
     /// Per-pixel class from upsampled one-hot scores of a grid labelling, confined to `foreground`.
     ///
     /// Soft upsampling gives smooth part boundaries instead of patch-sized staircases.
@@ -85,7 +55,8 @@ public enum PostProcess {
                                    foreground: [UInt8], height: Int, width: Int) -> [Int] {
         var planes = [Float](repeating: 0, count: classes * gridH * gridW)
         for (i, l) in gridLabels.enumerated() where l >= 0 { planes[l * gridH * gridW + i] = 1 }
-        let up = upsampleBilinear(planes, count: classes, gridH: gridH, gridW: gridW, height: height, width: width)
+        let up = resizePlanes(planes, channels: classes, height: gridH, width: gridW,
+                              toHeight: height, toWidth: width, filter: .bilinear)
         let plane = height * width
         var out = [Int](repeating: -1, count: plane)
         for i in 0..<plane where foreground[i] != 0 {

@@ -1,6 +1,7 @@
 import Testing
 import TestSupport
 @testable import Parsing
+import Imaging
 
 @Test func topKRanksBestFirstAndRespectsAllowedRows() {
     // Bank rows point along different directions; the query is closest to row 2, then row 0.
@@ -60,7 +61,8 @@ import TestSupport
 
 @Test func bilinearUpsamplingFollowsAlignCornersFalse() {
     // 1×2 → 1×4: PyTorch gives [a, 0.75a+0.25b, 0.25a+0.75b, b].
-    let up = PostProcess.upsampleBilinear([0, 4], count: 1, gridH: 1, gridW: 2, height: 1, width: 4)
+    // pixelLabels upsamples through Imaging's resizePlanes; pin the convention it relies on.
+    let up = resizePlanes([0, 4], channels: 1, height: 1, width: 2, toHeight: 1, toWidth: 4, filter: .bilinear)
     #expect(up == [0, 1, 3, 4])
 }
 
