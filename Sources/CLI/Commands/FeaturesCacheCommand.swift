@@ -21,42 +21,18 @@ struct FeaturesCache: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "Checkpoint: .safetensors, .pth, or a directory with model.safetensors + config.json.")
-    var model: String
-    @Option(help: "Attention heads, when neither config.json nor the standard head width 64 gives them.")
-    var heads: Int?
+    @OptionGroup var features: FeatureModelOptions
     @Option(help: "Only this dataset's objects (default: every dataset).")
     var dataset: String?
-    @Option(help: "Side of the square each object crop is resized to, pixels.")
-    var size: Int = 224
-    @Option(help: "Patch-embedding stride (default: the patch size).")
-    var stride: Int?
-    @Option(help: "Block to read from, 0-based (default: the last).")
-    var layer: Int?
-    @Option(help: "Descriptor facet: token, key, query or value.")
-    var facet: String = "key"
-    @Option(name: .customLong("saliency-heads"), help: "Comma-separated heads averaged for saliency (default: all).")
-    var saliencyHeads: String?
-
-    func validate() throws {
-        guard let f = Facet(rawValue: facet), f != .attn else {
-            throw ValidationError("--facet must be token, key, query or value, not '\(facet)'")
-        }
-        guard size > 0 else { throw ValidationError("--size must be positive") }
-    }
 
     func run() throws {
         let store = try self.store.open()
-        let settings = FeatureSettings(size: size, stride: stride, layer: layer, facet: Facet(rawValue: facet)!,
-                                       saliencyHeads: try parseHeads(saliencyHeads))
-        let extractor = try FeatureExtractor(checkpoint: model, heads: heads)
-        let sha = try SHA256.hexDigest(ofFile: checkpointFile(model))
-        let cache = FeatureCache(store: store, modelSHA: sha, settings: settings)
-        let builder = FeatureCacheBuilder(store: store, extractor: extractor, cache: cache)
+        let builder = try features.builder(store: store)
+        let cache = builder.cache
         let objects = try store.objects(dataset: dataset)
         let progress = ProgressReporter("features", unit: "obj")
         let (computed, cached) = try builder.run(objects: objects) { progress.update($0, of: $1) }
-        print("\(objects.count) objects: \(computed) computed, \(cached) already cached (model \(sha.prefix(12)), \(settings.key))")
+        print("\(objects.count) objects: \(computed) computed, \(cached) already cached (model \(cache.modelSHA.prefix(12)), \(cache.settings.key))")
         print("cache: \(cache.directory.path)")
     }
 }

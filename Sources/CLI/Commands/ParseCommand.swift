@@ -27,24 +27,11 @@ struct ParseCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "Target dataset to parse (default: every target dataset).")
     var dataset: String?
-    @Option(help: "ViT checkpoint the features come from: .safetensors, .pth, or a HuggingFace directory.")
-    var model: String
-    @Option(help: "Attention heads, when neither config.json nor the standard head width 64 gives them.")
-    var heads: Int?
+    @OptionGroup var features: FeatureModelOptions
     @Option(help: "cluster (vlpart) or nn (VLPart's parser).")
     var method: String = "cluster"
     @Option(help: "Base objects retrieved per target object (nn always uses 1).")
     var k: Int = 3
-    @Option(help: "Block the descriptors come from, 0-based (default: the last).")
-    var layer: Int?
-    @Option(help: "Descriptor facet: key, query, value or token.")
-    var facet: String = "key"
-    @Option(help: "Patch-embedding stride (default: the patch size; VLPart uses 4 with ViT-S/8).")
-    var stride: Int?
-    @Option(help: "Side of the square object crops, pixels.")
-    var size: Int = 224
-    @Option(name: .customLong("saliency-heads"), help: "Comma-separated heads averaged for saliency (default: all).")
-    var saliencyHeads: String?
     @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
     var saliencyThreshold: Float = 0.05
     @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
@@ -60,8 +47,7 @@ struct ParseCommand: ParsableCommand {
 
     func validate() throws {
         guard ParseMethod(rawValue: method) != nil else { throw ValidationError("--method must be cluster or nn, not '\(method)'") }
-        guard let f = Facet(rawValue: facet), f != .attn else { throw ValidationError("--facet must be key, query, value or token") }
-        guard k > 0, size > 0 else { throw ValidationError("--k and --size must be positive") }
+        guard k > 0 else { throw ValidationError("--k must be positive") }
         _ = try shardParts()
     }
 
@@ -82,14 +68,10 @@ struct ParseCommand: ParsableCommand {
         options.k = k
         options.parameters.method = ParseMethod(rawValue: method)!
         options.saliencyThreshold = saliencyThreshold
-        let settings = FeatureSettings(size: size, stride: stride, layer: layer, facet: Facet(rawValue: facet)!,
-                                       saliencyHeads: try parseHeads(saliencyHeads))
-        let extractor = try FeatureExtractor(checkpoint: model, heads: heads)
-        let sha = try SHA256.hexDigest(ofFile: checkpointFile(model))
-        let cache = FeatureCache(store: store, modelSHA: sha, settings: settings)
-        let builder = FeatureCacheBuilder(store: store, extractor: extractor, cache: cache)
+        let builder = try features.builder(store: store)
+        let cache = builder.cache
         let params = String(decoding: try JSONSerialization.data(withJSONObject: [
-            "method": method, "k": k, "settings": settings.key, "model_sha": sha, "dataset": dataset ?? "*",
+            "method": method, "k": k, "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
         ], options: [.sortedKeys]), as: UTF8.self)
 
         // A run: resumed, joined by another shard, or new.
