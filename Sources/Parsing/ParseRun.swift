@@ -54,6 +54,8 @@ public final class ParseRunner {
     private var baseBank: [Int64: [(id: Int64, cls: [Float])]] = [:]
     private var baseObjects: [Int64: BaseObject] = [:]
     private var baseOrder: [Int64] = []
+    /// Target part category ids by (object category, part): looked up once per run, not per part.
+    private var partCategories: [String: Int64] = [:]
 
     /// - Parameters:
     ///   - builder: computes features the cache lacks; `nil` makes a missing entry an error.
@@ -155,8 +157,7 @@ public final class ParseRunner {
             full.paste(Mask(width: box.width, height: box.height, pixels: part.mask), x: box.x, y: box.y)
             let rle = RLE(mask: full)
             guard rle.area > 0 else { continue }
-            let category = try store.partCategory(objectCategoryID: object.annotation.categoryID,
-                                                  part: plan.partNames[part.classIndex - 1])
+            let category = try partCategory(object.annotation.categoryID, plan.partNames[part.classIndex - 1])
             provenance["patches"] = part.patches
             let json = (try? JSONSerialization.data(withJSONObject: provenance, options: [.sortedKeys]))
                 .map { String(decoding: $0, as: UTF8.self) }
@@ -165,6 +166,15 @@ public final class ParseRunner {
                                      source: .parsed, runID: runID, status: .pending, provenance: json))
         }
         return result
+    }
+
+    /// `store.partCategory`, memoised: it opens a write transaction on every call.
+    private func partCategory(_ objectCategoryID: Int64, _ part: String) throws -> Int64 {
+        let key = "\(objectCategoryID)/\(part)"
+        if let id = partCategories[key] { return id }
+        let id = try store.partCategory(objectCategoryID: objectCategoryID, part: part)
+        partCategories[key] = id
+        return id
     }
 
     /// The target's foreground: its mask where it has one, else its saliency above the threshold.
