@@ -58,6 +58,14 @@ struct PretrainCommand: ParsableCommand {
     var lr: Double = 0.0005
     @Option(help: "Seed for initialisation, image order, crops and augmentations.")
     var seed: UInt64 = 0
+    @Option(name: .customLong("teacher-momentum"), help: "Starting EMA momentum of the teacher (DINO: 0.996; rises to 1 by the end). Short schedules need less, e.g. 0.99.")
+    var teacherMomentum = 0.996
+    @Option(name: .customLong("teacher-temp"), help: "Teacher temperature after warm-up (DINO: 0.04 to 0.07).")
+    var teacherTemp: Float = 0.04
+    @Option(name: .customLong("warmup-teacher-temp"), help: "Teacher temperature at the start (DINO: 0.04).")
+    var warmupTeacherTemp: Float = 0.04
+    @Option(help: "Teacher centering: mean (DINO's running-mean center) or sinkhorn (DINOv2's Sinkhorn-Knopp, 3 iterations; resists collapse on small data).")
+    var centering = "mean"
 
     @Option(help: "Output backbone, .safetensors.")
     var out: String
@@ -76,6 +84,8 @@ struct PretrainCommand: ParsableCommand {
         }
         guard images != nil else { throw ValidationError("give --images DIR") }
         guard PretrainArchitecture.named(arch) != nil else { throw ValidationError("unknown --arch \(arch) (nano, tiny, small, base)") }
+        guard ["mean", "sinkhorn"].contains(centering) else { throw ValidationError("--centering must be mean or sinkhorn") }
+        guard (0..<1).contains(teacherMomentum) else { throw ValidationError("--teacher-momentum must be in [0, 1)") }
         guard epochs > 0, batch > 0, localCrops >= 0, outDim > 0, checkpointEvery > 0 else {
             throw ValidationError("--epochs, --batch, --out-dim and --checkpoint-every must be positive")
         }
@@ -106,6 +116,10 @@ struct PretrainCommand: ParsableCommand {
         config.batchSize = batch
         config.baseLR = lr
         config.seed = seed
+        config.momentumTeacher = teacherMomentum
+        config.teacherTemperature = teacherTemp
+        config.warmupTeacherTemperature = warmupTeacherTemp
+        config.sinkhornIterations = centering == "sinkhorn" ? 3 : nil
 
         let directory = images ?? ""
         let pictures = try ImageFolder.load(directory: directory)

@@ -12,6 +12,9 @@ public struct DINOLoss: Sendable {
     public let teacherTemperatures: [Float]
     /// `[outputDim]`, the running mean of teacher outputs (starts at zero).
     public var center: [Float]
+    /// When positive, teacher targets come from this many Sinkhorn-Knopp iterations over the
+    /// batch (DINOv2's centering) instead of subtracting `center`.
+    public var sinkhornIterations = 0
 
     /// - Parameters: as DINO's flags: `warmupTeacherTemperature` (0.04) rises linearly to
     ///   `teacherTemperature` (0.04–0.07) over `warmupEpochs` (30), then stays.
@@ -35,6 +38,7 @@ public struct DINOLoss: Sendable {
 
     /// `softmax((teacher − center)/τ_t)` row by row: the detached targets, `[rows, K]`.
     public func teacherTargets(_ teacherOutput: [Float], epoch: Int) -> [Float] {
+        if sinkhornIterations > 0 { return sinkhornTargets(teacherOutput, epoch: epoch) }
         let k = outputDim, rows = teacherOutput.count / k, inv = 1 / teacherTemperature(epoch: epoch)
         var q = teacherOutput
         for r in 0..<rows {
@@ -70,6 +74,29 @@ public struct DINOLoss: Sendable {
             }
         }
         return tape.scale(total!, by: 1 / Float(terms))
+    }
+
+    /// DINOv2's Sinkhorn-Knopp teacher: `exp(teacher/τ_t)` scaled alternately so that every
+    /// prototype gets an equal share of the batch and every row sums to one. Unlike mean
+    /// centering it cannot drift to the uniform solution on small batches and short schedules,
+    /// where we saw mean-centred runs collapse to a loss of ln K.
+    public func sinkhornTargets(_ teacherOutput: [Float], epoch: Int) -> [Float] {
+        let k = outputDim, rows = teacherOutput.count / k, inv = 1 / teacherTemperature(epoch: epoch)
+        let top = (teacherOutput.max() ?? 0) * inv
+        var q = teacherOutput.map { Double(exp($0 * inv - top)) }
+        let total = q.reduce(0, +)
+        for i in q.indices { q[i] /= total }
+        for _ in 0..<sinkhornIterations {
+            var columns = [Double](repeating: 0, count: k)              // per prototype, over the batch
+            for r in 0..<rows { for j in 0..<k { columns[j] += q[r * k + j] } }
+            for r in 0..<rows { for j in 0..<k { q[r * k + j] /= columns[j] > 0 ? columns[j] * Double(k) : 1 } }
+            for r in 0..<rows {                                         // per sample, over prototypes
+                var sum = 0.0
+                for j in 0..<k { sum += q[r * k + j] }
+                for j in 0..<k { q[r * k + j] /= sum > 0 ? sum * Double(rows) : 1 }
+            }
+        }
+        return q.map { Float($0 * Double(rows)) }
     }
 
     /// `center ← m·center + (1 − m)·mean(teacher rows)`.

@@ -27,6 +27,9 @@ public struct DINOConfig: Sendable, Equatable, Codable {
     public var teacherTemperatureWarmupEpochs = 5
     public var studentTemperature: Float = 0.1
     public var centerMomentum: Float = 0.9
+    /// Sinkhorn-Knopp iterations for the teacher's targets (DINOv2: 3); `nil` or 0 keeps DINO's
+    /// mean centering. Optional so checkpoints written before it existed still load.
+    public var sinkhornIterations: Int?
 
     public init() {}
 }
@@ -83,6 +86,7 @@ public final class DINOTrainer {
                         teacherTemperature: config.teacherTemperature,
                         warmupEpochs: config.teacherTemperatureWarmupEpochs,
                         studentTemperature: config.studentTemperature, centerMomentum: config.centerMomentum)
+        loss.sinkhornIterations = config.sinkhornIterations ?? 0
         stepsPerEpoch = max(1, imageCount / config.batchSize)
         let total = config.epochs * stepsPerEpoch
         let peak = config.baseLR * Double(config.batchSize) / 256   // DINO's linear scaling rule
