@@ -8,7 +8,7 @@ TEST_FLAGS := $(CONFIG) -Xswiftc -enable-testing
 BIN := .build/release/vlpart
 DEMO_OUT ?= vlpart-demo
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo model clean
 
 all: build
 
@@ -24,8 +24,13 @@ test: deps
 	@$(SWIFT) build $(TEST_FLAGS) --build-tests
 	@$(SWIFT) test $(TEST_FLAGS) --skip-build
 
+# The whole loop on the built-in synthetic benchmark; writes $(DEMO_OUT)/report.html.
 demo: build
-	@VLPART_BIN=$(BIN) scripts/demo.sh $(DEMO_OUT)
+	@$(BIN) demo --out $(DEMO_OUT) $(DEMO_FLAGS)
+
+# Regenerates the shipped DINO checkpoint (models/README.md says how it was made).
+model: build
+	@VLPART_BIN=$(BIN) scripts/make-model.sh
 
 clean:
 	@rm -rf .build

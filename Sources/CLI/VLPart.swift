@@ -31,6 +31,7 @@ struct VLPart: AsyncParsableCommand {
             BenchCommand.self,
             BenchImagingCommand.self,
             DoctorCommand.self,
+            DemoCommand.self,
         ]
     )
 }
