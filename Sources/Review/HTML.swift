@@ -86,7 +86,7 @@ enum HTML {
         .copy textarea{width:100%;height:3.2em;font:12px monospace;box-sizing:border-box}
         .copy code{background:#fff;padding:1px 4px}
         .warn{background:#fde8e8;border:1px solid #e6a3a3;padding:6px 10px;border-radius:4px}
-        .muted{color:#777}.pages a{display:inline-block;margin:2px 6px 2px 0}
+        .muted{color:#777}.pages .pg{white-space:nowrap;margin-right:12px}.pages a{margin-right:4px}
         svg text{font:11px system-ui,sans-serif;fill:#444}
         """
 

@@ -49,8 +49,8 @@ enum IndexPage {
             let range = c.options.sort == .score
                 ? "\(HTML.score(page.firstScore))–\(HTML.score(page.lastScore))"
                 : (page.firstCategory == page.lastCategory ? page.firstCategory : "\(page.firstCategory)–\(page.lastCategory)")
-            body += "<a href=\"\(ObjectPage.fileName(page.number))\">\(page.number)</a>"
-                + "<span class=\"muted\">\(HTML.escape(range))</span> "
+            body += "<span class=\"pg\"><a href=\"\(ObjectPage.fileName(page.number))\">\(page.number)</a>"
+                + "<span class=\"muted\">\(HTML.escape(range))</span></span> "
         }
         body += "</p>\n"
         return HTML.page(title: "vlpart review: \(title(c.run))", body: body)

@@ -62,10 +62,7 @@ public struct ReviewSite: Sendable {
             var written = 0
             try selection.forEachPage(db, sort: options.sort, pageSize: options.pageSize) { keys in
                 let objects = try selection.objects(db, keys: keys, images: pictures.locator)
-                var cards: [ObjectCard] = []
-                for (i, object) in objects.enumerated() {
-                    cards.append(try pictures.card(db, object, rank: written + i + 1))
-                }
+                let cards = try pictures.cards(db, objects, firstRank: written + 1)
                 let number = summaries.count + 1
                 try files.write(ObjectPage.fileName(number), ObjectPage.html(cards: cards, page: number, pages: pages,
                                                                               runTitle: runTitle, storePath: store.path))
@@ -121,68 +118,5 @@ struct SiteFiles: Sendable {
         do { try data.write(to: url(name)) } catch {
             throw ReviewError.unwritable(path: url(name).path, reason: error.localizedDescription)
         }
-    }
-}
-
-/// Draws and writes the pictures of a page's objects; each base object is drawn once per site.
-struct PictureWriter {
-    let files: SiteFiles
-    let locator: ImageLocator
-    let colors: PartColors
-    let size: Int
-    private(set) var drawn = 0
-    private(set) var failures = 0
-    /// Base pictures already written, by base object id and target category (colours follow the target).
-    private var bases: [String: PictureOutcome] = [:]
-    /// The last decoded image: neighbouring objects often share one.
-    private var lastImage: (path: String, image: Image)?
-
-    init(files: SiteFiles, locator: ImageLocator, colors: PartColors, size: Int) {
-        self.files = files; self.locator = locator; self.colors = colors; self.size = size
-    }
-
-    mutating func card(_ db: Database, _ object: ReviewObject, rank: Int) throws -> ObjectCard {
-        let layers = colors.targetLayers(object)
-        let objectID = object.annotation.id ?? 0
-        let picture = try draw(object, layers: layers, file: "img/obj-\(objectID).png")
-        if case .failed = picture { failures += 1 }
-        var card = ObjectCard(rank: rank, object: object, layers: layers, picture: picture, base: nil, baseName: nil)
-        guard let baseID = object.provenance.bases.first else { return card }
-        guard let base = try PartSelection.baseObject(db, id: baseID, images: locator) else {
-            card.baseName = "#\(baseID)"
-            return card
-        }
-        let target = object.annotation.categoryID
-        let key = "\(baseID)/\(target)"
-        let outcome: PictureOutcome
-        if let done = bases[key] { outcome = done } else {
-            // A base object borrowed by two target categories gets one picture per category.
-            let suffix = bases.keys.contains { $0.hasPrefix("\(baseID)/") } ? "-for-\(target)" : ""
-            outcome = try draw(base, layers: colors.baseLayers(base, forTarget: target), file: "img/obj-\(baseID)\(suffix).png")
-            bases[key] = outcome
-        }
-        card.base = (base, outcome, object.provenance.similarities.first)
-        return card
-    }
-
-    /// Draws one picture; a failure to read or draw becomes `.failed`, a failure to write throws.
-    private mutating func draw(_ object: ReviewObject, layers: [PictureLayer], file: String) throws -> PictureOutcome {
-        let picture: Image
-        do {
-            let image: Image
-            if let last = lastImage, last.path == object.imagePath { image = last.image } else {
-                image = try Image.read(path: object.imagePath)
-                lastImage = (object.imagePath, image)
-            }
-            picture = try ObjectPicture.render(image: image, record: object.image, path: object.imagePath,
-                                               bbox: object.annotation.bbox, layers: layers, size: size)
-        } catch {
-            return .failed("\(error)")
-        }
-        let png: [UInt8]
-        do { png = try picture.encodePNG(compressionLevel: 1) } catch { return .failed("\(error)") }
-        try files.write(file, Data(png))
-        drawn += 1
-        return .drawn(file: file, width: picture.width, height: picture.height)
     }
 }
