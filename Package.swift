@@ -33,10 +33,12 @@ let package = Package(
         .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"]),
         .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor", "Imaging"]),
         .target(name: "Synth", dependencies: ["Imaging", "Store", "Tensor"], exclude: ["README.md"]),
+        .target(name: "Review", dependencies: ["Store", "Taxonomy", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
+                exclude: ["README.md"]),
         .executableTarget(
             name: "vlpart",
             dependencies: [
-                "Tensor", "Imaging", "Store", "Taxonomy", "Features", "Parsing", "Segmenter", "Synth",
+                "Tensor", "Imaging", "Store", "Taxonomy", "Features", "Parsing", "Segmenter", "Synth", "Review",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -53,6 +55,8 @@ let package = Package(
         .testTarget(name: "ParsingTests", dependencies: ["Parsing", "TestSupport"]),
         .testTarget(name: "SegmenterTests", dependencies: ["Segmenter", "TestSupport"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "TestSupport"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "Store", "Imaging", "TestSupport",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CLITests", dependencies: ["Store", "TestSupport"]),
     ]
 )

@@ -21,6 +21,7 @@ struct VLPart: AsyncParsableCommand {
             ExportCommand.self,
             StatsCommand.self,
             LabelCommand.self,
+            ReviewCommand.self,
             TaxonomyCommand.self,
             SynthCommand.self,
             PretrainCommand.self,

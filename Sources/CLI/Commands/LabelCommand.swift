@@ -10,7 +10,8 @@ struct LabelCommand: ParsableCommand {
         discussion: """
         Decisions stick: a rejected label is never resurrected by a later parse run, and accepted \
         or manual labels are never overwritten.
-        Example: vlpart label reject --dataset imagenet --run 3 --score-below 0.3
+        Example: vlpart label reject --dataset imagenet --run demo --score-below 0.3
+        The ids files that `vlpart review` pages give ("copy ids") work with --ids-file.
         """,
         subcommands: [List.self, Accept.self, Reject.self, Relabel.self]
     )
@@ -27,7 +28,8 @@ struct LabelCommand: ParsableCommand {
 
         func run() throws {
             let opened = try store.open()
-            let rows = try opened.labels(matching: try filter.filter(), limit: limit > 0 ? limit : nil)
+            let selection = try filter.filter(store: opened)
+            let rows = try opened.labels(matching: selection, limit: limit > 0 ? limit : nil)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -40,7 +42,7 @@ struct LabelCommand: ParsableCommand {
                 let score = a.score.map { String(format: " score %.3f", $0) } ?? ""
                 print("\(a.id ?? 0)  \(row.dataset)/\(row.fileName)  \(row.category)  \(a.level.rawValue)  \(a.source.rawValue)  \(a.status.rawValue)\(score)")
             }
-            let total = try opened.countLabels(matching: try filter.filter())
+            let total = try opened.countLabels(matching: selection)
             if total > rows.count { print("… \(total - rows.count) more (use --limit 0 for all)") }
         }
     }
@@ -51,7 +53,8 @@ struct LabelCommand: ParsableCommand {
         @OptionGroup var filter: LabelFilterOptions
         @OptionGroup var store: StoreOptions
         func run() throws {
-            let n = try store.open().setStatus(.accepted, matching: try requireSelection(filter))
+            let opened = try store.open()
+            let n = try opened.setStatus(.accepted, matching: try requireSelection(filter, opened))
             print("accepted \(n) labels")
         }
     }
@@ -62,7 +65,8 @@ struct LabelCommand: ParsableCommand {
         @OptionGroup var filter: LabelFilterOptions
         @OptionGroup var store: StoreOptions
         func run() throws {
-            let n = try store.open().setStatus(.rejected, matching: try requireSelection(filter))
+            let opened = try store.open()
+            let n = try opened.setStatus(.rejected, matching: try requireSelection(filter, opened))
             print("rejected \(n) labels")
         }
     }
@@ -76,15 +80,16 @@ struct LabelCommand: ParsableCommand {
         var to: String
         @OptionGroup var store: StoreOptions
         func run() throws {
-            let n = try store.open().relabel(matching: try requireSelection(filter), to: to)
+            let opened = try store.open()
+            let n = try opened.relabel(matching: try requireSelection(filter, opened), to: to)
             print("relabelled \(n) labels as \(to)")
         }
     }
 }
 
 /// Refuses to change every label at once by accident.
-private func requireSelection(_ options: LabelFilterOptions) throws -> LabelFilter {
-    let filter = try options.filter()
+private func requireSelection(_ options: LabelFilterOptions, _ store: Store) throws -> LabelFilter {
+    let filter = try options.filter(store: store)
     if filter.isEmpty { throw ValidationError("select labels with --id, --ids-file or a filter (--dataset, --run, …)") }
     return filter
 }

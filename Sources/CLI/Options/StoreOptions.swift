@@ -25,8 +25,8 @@ struct LabelFilterOptions: ParsableArguments {
     var dataset: String?
     @Option(help: "Only this category: normalised (dog:head) or as the dataset spells it (\"Quadruped Head\").")
     var category: String?
-    @Option(help: "Only labels written by this run id.")
-    var run: Int64?
+    @Option(help: ArgumentHelp("Only labels written by this run, by name or id (see `vlpart review`).", valueName: "run"))
+    var run: String?
     @Option(name: .customLong("score-below"), help: "Only labels whose score is below this value.")
     var scoreBelow: Double?
     @Option(help: "Comma-separated sources: gold, parsed, predicted, manual.")
@@ -34,8 +34,8 @@ struct LabelFilterOptions: ParsableArguments {
     @Option(help: "Comma-separated statuses: pending, accepted, rejected.")
     var status: String?
 
-    /// The filter these flags describe.
-    func filter() throws -> LabelFilter {
+    /// The filter these flags describe; `store` resolves a `--run` name to its id.
+    func filter(store: Store) throws -> LabelFilter {
         var ids = self.ids
         if let idsFile {
             guard let data = FileManager.default.contents(atPath: idsFile) else {
@@ -48,7 +48,7 @@ struct LabelFilterOptions: ParsableArguments {
             }
         }
         return LabelFilter(ids: ids.isEmpty && idsFile == nil ? nil : ids, dataset: dataset, category: category,
-                           runID: run, scoreBelow: scoreBelow,
+                           runID: try run.map { try store.run($0).id }, scoreBelow: scoreBelow,
                            sources: try source.map { try parseList($0, "--source") },
                            statuses: try status.map { try parseList($0, "--status") })
     }
