@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 threads=${THREADS:-2}
-swift build -c release >&2
+[ -x .build/release/vlpart ] || swift build -c release >&2
 bin=.build/release/vlpart
 python=${PYTHON:-/work/venv/bin/python}
 export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
