@@ -10,13 +10,13 @@
 # Usage: bench/segmenter/experiment.sh [WORKDIR]   (default /work/exp/segmenter)
 # Env: VLPART_BIN, MODEL (ViT; default /work/exp/nano60.safetensors, else pretrained here),
 #      DATA (seed-0 synth set; default /work/exp/data, else synthesised), EPOCHS, SIZE, STRIDE,
-#      PARSE_SIZE, PARSED_WEIGHT, MIN_SCORE, HIDDEN, BATCH.
+#      PARSE_SIZE, PARSED_WEIGHT, MIN_SCORE, HIDDEN, BATCH, FACET, LAYER.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/work/exp/segmenter}
 bin=${VLPART_BIN:-.build/release/vlpart}
 [ -x "$bin" ] || swift build -c release >&2
-epochs=${EPOCHS:-15}; size=${SIZE:-112}; stride=${STRIDE:-}; hidden=${HIDDEN:-256}; batch=${BATCH:-2}
+epochs=${EPOCHS:-15}; size=${SIZE:-112}; stride=${STRIDE:-}; hidden=${HIDDEN:-256}; batch=${BATCH:-2}; facet=${FACET:-token}; layer=${LAYER:-}
 parse_size=${PARSE_SIZE:-64}; weight=${PARSED_WEIGHT:-0.1}; min_score=${MIN_SCORE:-0.3}
 novel=dog,sparrow,bus,jar
 mkdir -p "$work"
@@ -51,9 +51,12 @@ if ! "$bin" eval parse --gt "$data/target_gt.json" --run "$run" --db "$db" >/dev
 fi
 parse_line=$("$bin" eval parse --gt "$data/target_gt.json" --run "$run" --db "$db" | tail -1)
 
-common=(--db "$db" --model "$model" --size "$size" --epochs "$epochs" --hidden "$hidden" --batch "$batch" --seed 0 --json)
+common=(--db "$db" --model "$model" --size "$size" --epochs "$epochs" --hidden "$hidden" --batch "$batch" --facet "$facet" --seed 0 --json)
+[ -n "$layer" ] && common+=(--layer "$layer")
 [ -n "$stride" ] && common+=(--stride "$stride")
 tag="s$size${stride:+-st$stride}-e$epochs-h$hidden-b$batch-w$weight"
+[ "$facet" = token ] || tag+="-$facet"
+[ -n "$layer" ] && tag+="-l$layer"
 train() {  # name, extra flags...
     local name=$1; shift
     local out="$work/seg-$name-$tag.safetensors"
