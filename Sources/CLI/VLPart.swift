@@ -29,8 +29,11 @@ struct VLPart: AsyncParsableCommand {
             TextCommand.self,
             ParseCommand.self,
             EvalCommand.self,
+            TrainCommand.self,
+            SegmentCommand.self,
             BenchCommand.self,
             BenchImagingCommand.self,
+            BenchSegmenterCommand.self,
             DoctorCommand.self,
             DemoCommand.self,
         ]

@@ -13,7 +13,8 @@ extension SegmenterHead {
     /// Loss and gradients for one image's patches (forward, then backward by hand).
     ///
     /// The loss is `Σ_i w_i (CE_object(i) + CE_part(i)) / Σ_i w_i`; patches with weight 0 are
-    /// ignored. Gradients are exact up to float rounding; tests compare them with central
+    /// ignored, and a target of `-1` drops that vocabulary's term for the patch (an object
+    /// pixel whose part is unknown). Gradients are exact up to float rounding; tests compare them with central
     /// finite differences.
     public func lossAndGradients(features: [Float], gridH: Int, gridW: Int, targets: PatchTargets,
                                  objects: Vocabulary, parts: Vocabulary) -> HeadLoss {
@@ -38,7 +39,7 @@ extension SegmenterHead {
 
             // Softmax cross-entropy; dLogits = w/W (softmax − onehot).
             var dLogits = [Float](repeating: 0, count: n * classes)
-            for i in 0..<n where targets.weight[i] > 0 {
+            for i in 0..<n where targets.weight[i] > 0 && labels[i] >= 0 {
                 let y = labels[i]
                 precondition(y >= 0 && y < classes, "target class \(y) outside 0..<\(classes)")
                 let row = i * classes

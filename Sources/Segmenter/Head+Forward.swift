@@ -5,7 +5,8 @@ import Tensor
 public struct PatchTargets: Sendable {
     /// Object class per patch: `0` background, `1...` object vocabulary index + 1.
     public var object: [Int]
-    /// Part class per patch: `0` no part, `1...` part vocabulary index + 1.
+    /// Part class per patch: `0` no part, `1...` part vocabulary index + 1, `-1` unknown (on an
+    /// object but under no part label: only the object term of the loss applies).
     public var part: [Int]
     /// Loss weight per patch (gold 1, weak parsed labels e.g. 0.1, ignored 0).
     public var weight: [Float]

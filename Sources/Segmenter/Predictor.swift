@@ -11,6 +11,18 @@ public struct Segmentation: Sendable {
     public let partLabels: [Int32]
     /// Winning probability per pixel for `partLabels`.
     public let partConfidence: [Float]
+    /// Winning probability per pixel for `objectLabels` (empty without an object vocabulary).
+    public var objectConfidence: [Float] = []
+
+    public init(width: Int, height: Int, objectLabels: [Int32], partLabels: [Int32], partConfidence: [Float],
+                objectConfidence: [Float] = []) {
+        self.width = width
+        self.height = height
+        self.objectLabels = objectLabels
+        self.partLabels = partLabels
+        self.partConfidence = partConfidence
+        self.objectConfidence = objectConfidence
+    }
 
     /// The mask of part class `c` (1-based, as in `partLabels`).
     public func partMask(_ c: Int) -> Mask {
@@ -23,11 +35,12 @@ public struct Segmentation: Sendable {
         var result: [ScoredInstance] = []
         for c in Set(partLabels.map(Int.init)).sorted() where c > 0 {
             let components = partMask(c).components(connectivity: .eight)
-            for label in 0..<components.count where components.sizes[label] >= minimumPixels {
+            // Component labels are 1...count; `sizes[label - 1]` is the size of `label`.
+            for label in 1...max(1, components.count) where label <= components.count && components.sizes[label - 1] >= minimumPixels {
                 let mask = components.mask(of: label)
                 var total: Float = 0
                 for i in 0..<mask.pixels.count where mask.pixels[i] != 0 { total += partConfidence[i] }
-                result.append(ScoredInstance(image: image, category: c, score: total / Float(components.sizes[label]),
+                result.append(ScoredInstance(image: image, category: c, score: total / Float(components.sizes[label - 1]),
                                              mask: mask.pixels))
             }
         }
@@ -68,13 +81,13 @@ extension SegmenterHead {
         }
         let part = pixelArgmax(logits(act.part, patches: n, vocabulary: parts, part: true), classes: parts.count + 1)
         var partLabels = part.labels
-        var objectLabels: [Int32] = []
+        var objectLabels: [Int32] = [], objectConfidence: [Float] = []
         if let objects {
-            objectLabels = pixelArgmax(logits(act.object, patches: n, vocabulary: objects, part: false),
-                                       classes: objects.count + 1).labels
+            (objectLabels, objectConfidence) = pixelArgmax(logits(act.object, patches: n, vocabulary: objects, part: false),
+                                                           classes: objects.count + 1)
             for p in 0..<partLabels.count where objectLabels[p] == 0 { partLabels[p] = 0 }
         }
         return Segmentation(width: width, height: height, objectLabels: objectLabels, partLabels: partLabels,
-                            partConfidence: part.confidence)
+                            partConfidence: part.confidence, objectConfidence: objectConfidence)
     }
 }

@@ -8,8 +8,8 @@ import Store
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure parsed labels against ground-truth part masks.",
-        subcommands: [EvalParse.self]
+        abstract: "Measure parsed labels and trained segmenters against ground-truth part masks.",
+        subcommands: [EvalParse.self, EvalSeg.self]
     )
 }
 
