@@ -28,6 +28,7 @@ struct VLPart: AsyncParsableCommand {
             TextCommand.self,
             ParseCommand.self,
             EvalCommand.self,
+            ProbeCommand.self,
             BenchCommand.self,
             BenchImagingCommand.self,
             DoctorCommand.self,
