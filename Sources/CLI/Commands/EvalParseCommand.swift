@@ -96,7 +96,7 @@ struct EvalParse: ParsableCommand {
         return (truth, sizes)
     }
 
-    /// Rows: part categories then the summary; a column group (IoU, AP50) per run.
+    /// Rows: part categories, objects, coverage, then mIoU / AP50; a column group (IoU, AP50) per run.
     func table(_ reports: [RunReport]) -> String {
         let names = reports.first?.categories.map(\.name) ?? []
         let width = max(10, names.map(\.count).max() ?? 10)
@@ -111,9 +111,10 @@ struct EvalParse: ParsableCommand {
                 "  " + pad(String(format: "%5.1f  %5.1f", r.categories[i].iou, r.categories[i].ap50), groupWidth)
             }.joined())
         }
-        lines.append(left("mIoU / AP50") + reports.map { "  " + pad(String(format: "%5.1f  %5.1f", $0.miou, $0.ap50), groupWidth) }.joined())
-        lines.append(left("coverage %") + reports.map { "  " + pad(String(format: "%5.1f", $0.coverage), groupWidth) }.joined())
         lines.append(left("objects") + reports.map { "  " + pad("\($0.objects)", groupWidth) }.joined())
+        lines.append(left("coverage %") + reports.map { "  " + pad(String(format: "%5.1f", $0.coverage), groupWidth) }.joined())
+        // The summary last, so `| tail -1` (scripts/demo.sh) shows it.
+        lines.append(left("mIoU / AP50") + reports.map { "  " + pad(String(format: "%5.1f  %5.1f", $0.miou, $0.ap50), groupWidth) }.joined())
         return lines.joined(separator: "\n")
     }
 }
