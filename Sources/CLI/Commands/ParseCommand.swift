@@ -35,6 +35,12 @@ struct ParseCommand: ParsableCommand {
     var method: String = "cluster"
     @Option(help: "Base objects retrieved per target object (nn always uses 1).")
     var k: Int = 3
+    @Option(help: "cluster: k-means clusters per object (default: the borrowed part count + 2).")
+    var clusters: Int?
+    @Option(help: "cluster: nearest base patches voting for every target patch.")
+    var neighbours: Int = 5
+    @Option(name: .customLong("position-weight"), help: "cluster: weight of a patch's place in its box next to its descriptor (0: descriptors alone).")
+    var positionWeight: Float = 1
     @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
     var saliencyThreshold: Float = 0.05
     @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
@@ -50,7 +56,8 @@ struct ParseCommand: ParsableCommand {
 
     func validate() throws {
         guard ParseMethod(rawValue: method) != nil else { throw ValidationError("--method must be cluster, nn or prior, not '\(method)'") }
-        guard k > 0 else { throw ValidationError("--k must be positive") }
+        guard k > 0, neighbours > 0, (clusters ?? 1) > 0 else { throw ValidationError("--k, --neighbours and --clusters must be positive") }
+        guard positionWeight >= 0 else { throw ValidationError("--position-weight must not be negative") }
         _ = try shardParts()
     }
 
@@ -71,10 +78,14 @@ struct ParseCommand: ParsableCommand {
         options.k = k
         options.parameters.method = ParseMethod(rawValue: method)!
         options.saliencyThreshold = saliencyThreshold
+        options.parameters.clusters = clusters
+        options.parameters.neighbours = neighbours
+        options.parameters.positionWeight = positionWeight
         let builder = try features.builder(store: store)
         let cache = builder.cache
         let params = String(decoding: try JSONSerialization.data(withJSONObject: [
-            "method": method, "k": k, "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
+            "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight),
+            "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
         ], options: [.sortedKeys]), as: UTF8.self)
 
         // Plans first: a parse that cannot start leaves no empty run behind.
