@@ -31,6 +31,7 @@ struct VLPart: AsyncParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             SegmentCommand.self,
+            ProbeCommand.self,
             BenchCommand.self,
             BenchImagingCommand.self,
             BenchSegmenterCommand.self,

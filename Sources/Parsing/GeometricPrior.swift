@@ -31,6 +31,18 @@ public enum GeometricPrior {
     ///   among the layouts that cover the pixel with their object (`0` when none does).
     public static func labels(layouts: [Layout], classes: Int, foreground: [UInt8], width: Int, height: Int) -> [Int] {
         precondition(foreground.count == width * height, "foreground \(foreground.count) ≠ \(width)×\(height)")
+        let votes = self.votes(layouts: layouts, classes: classes, width: width, height: height)
+        return (0..<(width * height)).map { i in
+            guard foreground[i] != 0 else { return -1 }
+            var best = 0
+            for c in 1..<classes where votes[i * classes + c] > votes[i * classes + best] { best = c }
+            return best
+        }
+    }
+
+    /// `[height, width, classes]` counts: how many layouts, stretched to the box, put each class
+    /// on each pixel (pixels off a layout's object get no vote from it).
+    static func votes(layouts: [Layout], classes: Int, width: Int, height: Int) -> [Int] {
         var votes = [Int](repeating: 0, count: width * height * classes)
         for layout in layouts where layout.width > 0 && layout.height > 0 {
             for y in 0..<height {
@@ -44,11 +56,6 @@ public enum GeometricPrior {
                 }
             }
         }
-        return (0..<(width * height)).map { i in
-            guard foreground[i] != 0 else { return -1 }
-            var best = 0
-            for c in 1..<classes where votes[i * classes + c] > votes[i * classes + best] { best = c }
-            return best
-        }
+        return votes
     }
 }

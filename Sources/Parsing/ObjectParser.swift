@@ -67,6 +67,9 @@ public enum ParseMethod: String, Sendable, CaseIterable {
     case cluster
     /// VLPart's parser: nearest base patch per target patch, largest component per part.
     case nn
+    /// The featureless baseline: the retrieved bases' part layouts stretched onto the target's
+    /// box (`GeometricPrior`); features serve retrieval only, never correspondence.
+    case prior
 }
 
 /// Knobs of one object parse; the defaults are the ones the benchmark numbers are quoted at.
@@ -81,6 +84,10 @@ public struct ParseParameters: Sendable {
     public var minFragmentPatches: Int = 2
     /// Parts smaller than this fraction of the object's pixels are dropped.
     public var minPartFraction: Float = 0.005
+    /// Weight of a patch's position in its object's box (`PatchPosition`) next to its unit
+    /// descriptor, in the cluster method's matching and clustering; 0 matches descriptors alone.
+    /// At 1 a patch on the far side of the box costs about as much as an unrelated descriptor.
+    public var positionWeight: Float = 1
     /// Seeds k-means so that a parse is reproducible.
     public var seed: UInt64 = 0
 
@@ -97,21 +104,40 @@ public enum ObjectParser {
     /// - Returns: the parts found, by class; absent parts are not invented.
     public static func parse(_ target: TargetObject, bases: [BaseObject], parts: Int,
                              parameters: ParseParameters = ParseParameters()) -> [ParsedPart] {
+        precondition(parameters.method != .prior, "ObjectParser transfers by features; the prior is GeometricPrior.parse")
         let dim = target.dim
         let fgPatches = (0..<target.foregroundGrid.count).filter { target.foregroundGrid[$0] != 0 }
         guard !fgPatches.isEmpty, parts > 0, !bases.isEmpty else { return [] }
         var fgDescriptors = [Float](); fgDescriptors.reserveCapacity(fgPatches.count * dim)
         for p in fgPatches { fgDescriptors.append(contentsOf: target.descriptors[(p * dim)..<((p + 1) * dim)]) }
         var bankDescriptors = [Float](), bankLabels = [Int32]()
+        var bankPositions: [(patch: Int, mirrored: Bool)] = []
+        let gridCount = target.gridH * target.gridW
         for base in bases {
+            // A base on the same grid is turned to face the way the target does (silhouettes).
+            let mirrored = base.labels.count == gridCount && GeometricPrior.facing(
+                GeometricPrior.Layout(labels: base.labels, width: target.gridW, height: target.gridH),
+                foreground: target.foregroundGrid, width: target.gridW, height: target.gridH).mirrored
             for (i, label) in base.labels.enumerated() where label >= 0 {
                 bankDescriptors.append(contentsOf: base.descriptors[(i * dim)..<((i + 1) * dim)])
                 bankLabels.append(label)
+                bankPositions.append((i, mirrored))
             }
         }
         guard !bankLabels.isEmpty else { return [] }
         let neighbours = parameters.method == .nn ? 1 : parameters.neighbours
-        let corr = Correspondence(target: fgDescriptors, base: bankDescriptors, dim: dim, m: neighbours,
+        // VLPart's nn matches descriptors alone; the cluster parser also weighs where a patch
+        // sits in its object's box, so matches and clusters stay spatially coherent.
+        let weight = parameters.method == .cluster && bases.allSatisfy({ $0.labels.count == gridCount })
+            ? parameters.positionWeight : 0
+        let rowDim = weight > 0 ? dim + 2 : dim
+        if weight > 0 {
+            fgDescriptors = PatchPosition.appending(fgDescriptors, dim: dim, positions: fgPatches.map { ($0, false) },
+                                                    gridW: target.gridW, gridH: target.gridH, weight: weight)
+            bankDescriptors = PatchPosition.appending(bankDescriptors, dim: dim, positions: bankPositions,
+                                                      gridW: target.gridW, gridH: target.gridH, weight: weight)
+        }
+        let corr = Correspondence(target: fgDescriptors, base: bankDescriptors, dim: rowDim, m: neighbours,
                                   baseIsNormalized: true)
 
         var grid = [Int](repeating: -1, count: target.gridH * target.gridW)
@@ -130,7 +156,7 @@ public enum ObjectParser {
         case .cluster:
             let votes = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: parts)
             let k = min(parameters.clusters ?? (parts + 2), fgPatches.count)
-            let kmeans = KMeans(rows: Retrieval.normalizedRows(fgDescriptors, dim: dim), dim: dim, k: k,
+            let kmeans = KMeans(rows: Retrieval.normalizedRows(fgDescriptors, dim: rowDim), dim: rowDim, k: k,
                                 seed: parameters.seed)
             let clusters = LabelTransfer.labelClusters(assignments: kmeans.assignments, clusters: kmeans.k, votes: votes)
             for (i, p) in fgPatches.enumerated() { grid[p] = clusters[kmeans.assignments[i]].label }
@@ -140,6 +166,8 @@ public enum ObjectParser {
                 classScore[c.label] += Float(c.size) * c.voteShare * c.purity * c.support
                 classWeight[c.label] += Float(c.size)
             }
+        case .prior:
+            return []
         }
 
         let pixels = PostProcess.pixelLabels(gridLabels: grid, gridH: target.gridH, gridW: target.gridW,

@@ -54,6 +54,9 @@ public final class ParseRunner {
     private var baseBank: [Int64: [(id: Int64, cls: [Float])]] = [:]
     private var baseObjects: [Int64: BaseObject] = [:]
     private var baseOrder: [Int64] = []
+    /// Pixel part layouts of base objects for `--method prior`, a small LRU like `baseObjects`.
+    var layouts: [Int64: GeometricPrior.Layout] = [:]
+    var layoutOrder: [Int64] = []
     /// Target part category ids by (object category, part): looked up once per run, not per part.
     private var partCategories: [String: Int64] = [:]
 
@@ -141,12 +144,19 @@ public final class ParseRunner {
             throw ParsingError.invalid("no base objects with cached features for the borrowed categories; run `vlpart features cache` on the source dataset")
         }
         let hits = Retrieval.topK(query: features.cls, bank: candidates.flatMap(\.cls), dim: features.cls.count, k: k)
-        let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
-
         let image = object.image
         let box = FeatureCacheBuilder.cropBox(object.annotation.bbox, width: image.width, height: image.height)
         let target = try targetObject(object, features: features, box: box)
-        let parts = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters)
+        let parts: [ParsedPart]
+        if options.parameters.method == .prior {
+            let layouts = try hits.map { try baseLayout(candidates[$0.index].id, plan: plan) }
+            parts = GeometricPrior.parse(layouts: layouts, parts: plan.partNames.count, foreground: target.foreground,
+                                         width: box.width, height: box.height,
+                                         minPartFraction: options.parameters.minPartFraction)
+        } else {
+            let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
+            parts = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters)
+        }
         var provenance: [String: Any] = [
             "method": options.parameters.method.rawValue, "model_sha": cache.modelSHA, "settings": cache.settings.key,
             "bases": hits.map { candidates[$0.index].id }, "similarities": hits.map { Double($0.similarity) },

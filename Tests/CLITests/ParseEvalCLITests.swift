@@ -49,12 +49,27 @@ import TestSupport
 
     let eval = try runVLPart(["eval", "parse", "--gt", fixtureURL("store", "paco.json").path, "--run", "r1", "--json", "--db", db])
     #expect(eval.status == 0, "\(eval.stderr)")
-    let report = try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as! [String: Any]
-    let categories = (report["categories"] as! [[String: Any]]).map { $0["category"] as! String }
+    let runs = try #require((try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])
+    try #require(runs.count == 1)
+    let report = runs[0]
+    let categories = (report["categories"] as! [[String: Any]]).map { $0["name"] as! String }
     #expect(categories == ["car_(automobile):body", "car_(automobile):wheel", "mug:handle"])
-    let miou = report["mIoU"] as! Double
-    #expect(miou >= 0 && miou <= 1)
-    #expect(report["objects"] as! Int == 1)
+    let miou = report["miou"] as! Double
+    #expect(miou >= 0 && miou <= 100)
+    #expect(report["objects"] as! Int == 1 && report["run"] as? String == "r1" && report["method"] as? String == "cluster")
+
+    // A prior run on the same objects keeps r1's labels, and both score in one table.
+    let prior = try runVLPart(["parse", "--model", model, "--heads", "2", "--size", "64", "--method", "prior", "--run", "p",
+                               "--db", db])
+    #expect(prior.status == 0 && prior.stdout.contains("parsed 1 objects"), "\(prior.stdout)\(prior.stderr)")
+    let both = try runVLPart(["eval", "parse", "--gt", fixtureURL("store", "paco.json").path, "--json", "--db", db])
+    let compared = (try JSONSerialization.jsonObject(with: Data(both.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]]
+    #expect(compared?.map { $0["run"] as? String } == ["r1", "p"] && compared?.last?["method"] as? String == "prior",
+            "\(both.stdout)\(both.stderr)")
+    #expect(compared?.first?["miou"] as? Double == miou, "a later run leaves r1's labels and score as they were")
+    let table = try runVLPart(["eval", "parse", "--gt", fixtureURL("store", "paco.json").path, "--run", "r1", "--run", "p", "--db", db])
+    #expect(table.status == 0 && table.stdout.contains("r1 (cluster)") && table.stdout.contains("p (prior)")
+            && table.stdout.contains("mIoU / AP50"), "\(table.stdout)")
     let badShard = try runVLPart(["parse", "--model", model, "--shard", "2/2", "--db", db])
     #expect(badShard.status != 0 && badShard.stderr.contains("--shard"))
 }

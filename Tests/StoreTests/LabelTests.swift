@@ -115,3 +115,25 @@ private func parsed(_ store: Store, object: Int64, category: String, score: Doub
     while !writer.isFinished { usleep(1000) }
     #expect(try reader.stats().datasets.map(\.name).sorted() == ["busy", "paco"])
 }
+
+@Test func pendingLabelsOfDifferentRunsCoexist() throws {
+    let (store, folder, run, objects) = try storeWithParse()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let other = try store.createRun(kind: "parse", name: "other", params: nil).id
+    let mug = objects[1]
+    // Two runs propose the same part of the same object: both labels stay, each with its run.
+    #expect(try store.upsertParsed([try parsed(store, object: mug, category: "mug:rim", score: 0.3, run: run)]).inserted == 1)
+    #expect(try store.upsertParsed([try parsed(store, object: mug, category: "mug:rim", score: 0.7, run: other)]).inserted == 1)
+    #expect(try store.labels(matching: LabelFilter(runID: run)).map(\.annotation.score) == [0.3])
+    #expect(try store.labels(matching: LabelFilter(runID: other)).map(\.annotation.score) == [0.7])
+    // The same run writing again (a resume) replaces only its own label: no duplicates.
+    #expect(try store.upsertParsed([try parsed(store, object: mug, category: "mug:rim", score: 0.5, run: other)]).replaced == 1)
+    #expect(try store.labels(matching: LabelFilter(runID: run)).map(\.annotation.score) == [0.3])
+    #expect(try store.labels(matching: LabelFilter(runID: other)).map(\.annotation.score) == [0.5])
+    // A person's rejection of one run's label keeps every later run from proposing it again.
+    #expect(try store.setStatus(.rejected, matching: LabelFilter(runID: run)) == 1)
+    let third = try store.createRun(kind: "parse", name: "third", params: nil).id
+    #expect(try store.upsertParsed([try parsed(store, object: mug, category: "mug:rim", score: 0.9, run: third)]).keptHumanDecision == 1)
+    #expect(try store.labels(matching: LabelFilter(runID: third)).isEmpty)
+    #expect(try store.labels(matching: LabelFilter(runID: run)).map(\.annotation.status) == [.rejected])
+}

@@ -16,6 +16,9 @@ struct ParseCommand: ParsableCommand {
         cosine, the object's descriptors are clustered, and each cluster takes the part its \
         patches' nearest base patches vote for (--method cluster). --method nn is VLPart's \
         parser: one nearest base object, per-patch nearest neighbour, largest component. \
+        --method prior is the featureless baseline: the k retrieved base objects' part masks, each \
+        mirrored to match the target's silhouette, stretched onto the target's box and voted per \
+        pixel (features pick the bases, nothing else). \
         Labels are written as source=parsed, status=pending, with a score and provenance.
         Work is recorded per object: rerun with --resume RUN after a kill, and run disjoint \
         --shard i/n processes against the same store and --run name to split the work.
@@ -28,10 +31,16 @@ struct ParseCommand: ParsableCommand {
     @Option(help: "Target dataset to parse (default: every target dataset).")
     var dataset: String?
     @OptionGroup var features: FeatureModelOptions
-    @Option(help: "cluster (vlpart) or nn (VLPart's parser).")
+    @Option(help: "cluster (vlpart), nn (VLPart's parser) or prior (base layouts warped into the box, no correspondence).")
     var method: String = "cluster"
     @Option(help: "Base objects retrieved per target object (nn always uses 1).")
     var k: Int = 3
+    @Option(help: "cluster: k-means clusters per object (default: the borrowed part count + 2).")
+    var clusters: Int?
+    @Option(help: "cluster: nearest base patches voting for every target patch.")
+    var neighbours: Int = 5
+    @Option(name: .customLong("position-weight"), help: "cluster: weight of a patch's place in its box next to its descriptor (0: descriptors alone).")
+    var positionWeight: Float = 1
     @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
     var saliencyThreshold: Float = 0.05
     @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
@@ -46,8 +55,9 @@ struct ParseCommand: ParsableCommand {
     var autoApprove = false
 
     func validate() throws {
-        guard ParseMethod(rawValue: method) != nil else { throw ValidationError("--method must be cluster or nn, not '\(method)'") }
-        guard k > 0 else { throw ValidationError("--k must be positive") }
+        guard ParseMethod(rawValue: method) != nil else { throw ValidationError("--method must be cluster, nn or prior, not '\(method)'") }
+        guard k > 0, neighbours > 0, (clusters ?? 1) > 0 else { throw ValidationError("--k, --neighbours and --clusters must be positive") }
+        guard positionWeight >= 0 else { throw ValidationError("--position-weight must not be negative") }
         _ = try shardParts()
     }
 
@@ -68,11 +78,22 @@ struct ParseCommand: ParsableCommand {
         options.k = k
         options.parameters.method = ParseMethod(rawValue: method)!
         options.saliencyThreshold = saliencyThreshold
+        options.parameters.clusters = clusters
+        options.parameters.neighbours = neighbours
+        options.parameters.positionWeight = positionWeight
         let builder = try features.builder(store: store)
         let cache = builder.cache
         let params = String(decoding: try JSONSerialization.data(withJSONObject: [
-            "method": method, "k": k, "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
+            "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight),
+            "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
         ], options: [.sortedKeys]), as: UTF8.self)
+
+        // Plans first: a parse that cannot start leaves no empty run behind.
+        let targets = try store.objects(dataset: dataset, role: .target)
+        let plans = try BorrowPlan.approved(in: store, targetCategories: Set(targets.map(\.annotation.categoryID)))
+        if plans.isEmpty {
+            throw ValidationError("no target category has an approved borrowed taxonomy: run `vlpart taxonomy propose` and `vlpart taxonomy review`, or pass --auto-approve")
+        }
 
         // A run: resumed, joined by another shard, or new.
         let runReference: RunReference
@@ -86,19 +107,7 @@ struct ParseCommand: ParsableCommand {
         if runReference.params != params {
             FileHandle.standardError.write(Data("note: run \(runReference.name ?? "\(runReference.id)") was started with \(runReference.params ?? "other settings")\n".utf8))
         }
-        let targets = try store.objects(dataset: dataset, role: .target)
         try store.addWorkItems(runID: runReference.id, annotationIDs: targets.compactMap(\.annotation.id))
-
-        var plans: [Int64: BorrowPlan] = [:]
-        for category in Set(targets.map(\.annotation.categoryID)) {
-            if let borrow = try store.approvedBorrow(forTargetCategory: category) {
-                plans[category] = BorrowPlan(targetCategoryID: category, baseCategoryIDs: [borrow.baseCategoryID],
-                                             partNames: borrow.partNames, basePartCategoryIDs: borrow.basePartCategoryIDs.map { [$0] })
-            }
-        }
-        if plans.isEmpty {
-            throw ValidationError("no target category has an approved borrowed taxonomy: run `vlpart taxonomy propose` and `vlpart taxonomy review`, or pass --auto-approve")
-        }
         let runner = ParseRunner(store: store, cache: cache, builder: builder, plans: plans, options: options)
         let progress = ProgressReporter("parse", unit: "obj")
         let stats = try runner.run(runID: runReference.id, shard: shardIndex, shards: shardCount, limit: limit) {

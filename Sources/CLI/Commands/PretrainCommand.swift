@@ -1,6 +1,8 @@
 import ArgumentParser
 import Features
 import Foundation
+import Imaging
+import Store
 
 /// `vlpart pretrain`: trains a ViT with the DINO objective and writes its backbone.
 struct PretrainCommand: ParsableCommand {
@@ -17,17 +19,25 @@ struct PretrainCommand: ParsableCommand {
         every --checkpoint-every steps; after a kill, rerun the same command with --resume to \
         continue exactly where it stopped.
 
+        --dataset NAME trains on the images of a dataset imported into the store (--db), read from \
+        the root recorded at import. --epochs 0 trains nothing and writes the randomly initialised \
+        backbone of the same architecture and seed: the "random weights" baseline that `vlpart \
+        probe` and `vlpart parse` compare a pretrained checkpoint against.
+
         Example (tiny trains at about 4 images/s on 2 cores, nano at about 40; use nano for quick runs):
           vlpart synth data/synth
           vlpart pretrain --images data/synth/images --epochs 20 --seed 0 --out models/dino-tiny.safetensors
+          vlpart pretrain --dataset synth-source --arch nano --epochs 60 --out nano.safetensors --db s.sqlite
+          vlpart pretrain --arch nano --epochs 0 --out nano-random.safetensors
         """
     )
 
     @Option(help: "Directory of training images (.png/.jpg, searched recursively).")
     var images: String?
 
-    @Option(help: "Dataset name in the store (not yet available: needs the store; use --images).")
+    @Option(help: "Train on the images of this store dataset instead of --images (see --db).")
     var dataset: String?
+    @OptionGroup var store: StoreOptions
 
     @Option(help: "Architecture preset: nano, tiny (patch 8, width 192, depth 6), small (ViT-S/8), base (ViT-B/16).")
     var arch: String = "tiny"
@@ -50,7 +60,7 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Number of prototypes in the DINO head (DINO: 65536).")
     var outDim: Int = 2048
 
-    @Option(help: "Passes over the images.")
+    @Option(help: "Passes over the images; 0 writes the random initialisation without reading any image.")
     var epochs: Int = 20
     @Option(help: "Images per step.")
     var batch: Int = 32
@@ -79,15 +89,14 @@ struct PretrainCommand: ParsableCommand {
     var maxSteps: Int?
 
     func validate() throws {
-        if dataset != nil && images == nil {
-            throw ValidationError("--dataset needs the label store, which this build lacks; pass --images DIR")
+        guard epochs == 0 || (images == nil) != (dataset == nil) else {
+            throw ValidationError("give one of --images DIR or --dataset NAME")
         }
-        guard images != nil else { throw ValidationError("give --images DIR") }
         guard PretrainArchitecture.named(arch) != nil else { throw ValidationError("unknown --arch \(arch) (nano, tiny, small, base)") }
         guard ["mean", "sinkhorn"].contains(centering) else { throw ValidationError("--centering must be mean or sinkhorn") }
         guard (0..<1).contains(teacherMomentum) else { throw ValidationError("--teacher-momentum must be in [0, 1)") }
-        guard epochs > 0, batch > 0, localCrops >= 0, outDim > 0, checkpointEvery > 0 else {
-            throw ValidationError("--epochs, --batch, --out-dim and --checkpoint-every must be positive")
+        guard epochs >= 0, batch > 0, localCrops >= 0, outDim > 0, checkpointEvery > 0 else {
+            throw ValidationError("--batch, --out-dim and --checkpoint-every must be positive, --epochs not negative")
         }
         let a = architecture
         guard a.dim % a.heads == 0 else { throw ValidationError("--heads \(a.heads) does not divide --dim \(a.dim)") }
@@ -121,8 +130,23 @@ struct PretrainCommand: ParsableCommand {
         config.warmupTeacherTemperature = warmupTeacherTemp
         config.sinkhornIterations = centering == "sinkhorn" ? 3 : nil
 
-        let directory = images ?? ""
-        let pictures = try ImageFolder.load(directory: directory)
+        if epochs == 0 && !resume {
+            // The student and teacher start identical, so the written teacher is the initialisation.
+            let trainer = DINOTrainer(config: config, imageCount: 0)
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try trainer.saveBackbone(path: out)
+            print("wrote \(out): random initialisation of \(arch) (seed \(seed)), no training")
+            return
+        }
+        let directory: String, pictures: [Image]
+        if let dataset {
+            directory = "dataset \(dataset)"
+            pictures = try ImageFolder.load(paths: try store.open().imagePaths(dataset: dataset), name: directory)
+        } else {
+            directory = images ?? ""
+            pictures = try ImageFolder.load(directory: directory)
+        }
         let checkpointPath = checkpoint ?? (out.hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".ckpt.safetensors"
         let trainer: DINOTrainer
         if resume && FileManager.default.fileExists(atPath: checkpointPath) {

@@ -20,4 +20,12 @@ public enum ImageFolder {
         guard !paths.isEmpty else { throw PretrainError.noImages(directory: directory) }
         return try paths.sorted().map { try Image.read(path: $0).converted(toChannels: 3) }
     }
+
+    /// The images at `paths`, in the given order, as RGB (e.g. a store dataset's images).
+    /// - Parameter name: what the images are called in the error when `paths` is empty.
+    /// - Throws: `PretrainError.noImages` when `paths` is empty; `ImageError` naming a bad file.
+    public static func load(paths: [String], name: String) throws -> [Image] {
+        guard !paths.isEmpty else { throw PretrainError.noImages(directory: name) }
+        return try paths.map { try Image.read(path: $0).converted(toChannels: 3) }
+    }
 }

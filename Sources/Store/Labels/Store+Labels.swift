@@ -89,7 +89,9 @@ extension Store {
 
     /// Writes generated (parsed or predicted) labels, never touching a person's decision:
     /// an existing label for the same (image, category, parent) that is rejected, accepted or
-    /// manual is kept and the new one dropped; a pending generated one is replaced.
+    /// manual is kept and the new one dropped; a pending generated one of the *same run* is
+    /// replaced (so a resumed run leaves no duplicates), while pending labels of other runs stay:
+    /// runs of different methods or models coexist and are compared side by side.
     public func upsertParsed(_ annotations: [Annotation]) throws -> UpsertResult {
         try write { db in try Self.upsertGenerated(annotations, in: db) }
     }
@@ -107,7 +109,7 @@ extension Store {
                 result.keptHumanDecision += 1
                 continue
             }
-            let replaceable = existing.filter { $0.source == .parsed || $0.source == .predicted }
+            let replaceable = existing.filter { ($0.source == .parsed || $0.source == .predicted) && $0.runID == annotation.runID }
             for old in replaceable { _ = try old.delete(db) }
             annotation.status = .pending
             annotation.updatedAt = Date()
