@@ -37,7 +37,7 @@ struct DemoPipeline {
             modelPath = out
         }
         let model = modelPath!
-        let features = ["--model", model, "--size", String(plan.parseSize)]
+        let features = ["--model", model, "--size", String(plan.parseSize)] + (plan.parseStride.map { ["--stride", String($0)] } ?? [])
         try runner.step("cache object features", ["features", "cache"] + features + ["--db", db])
 
         let proposals = try runner.jsonStep("propose borrowed taxonomies", ["taxonomy", "propose", "--json", "--db", db])

@@ -13,6 +13,9 @@ struct DemoPlan: Sendable {
     var testScenes: Int
     /// Side of the object crops the parser's features are computed on.
     var parseSize: Int
+    /// Patch-embedding stride for the parser's features (`nil`: the patch size). Stride 4 on the
+    /// nano ViT's 8-px patches doubles the grid, as VLPart does with ViT-S/8.
+    var parseStride: Int?
     /// Side of the whole images the segmenter's features are computed on.
     var segmentSize: Int
     var segmenterEpochs: Int
@@ -31,8 +34,9 @@ struct DemoPlan: Sendable {
         folderImages = quick ? 6 : 30
         testScenes = quick ? 24 : 80
         parseSize = 64
-        segmentSize = 224
-        segmenterEpochs = quick ? 6 : 30
+        parseStride = quick ? nil : 4
+        segmentSize = 112
+        segmenterEpochs = quick ? 5 : 15
         pretrainEpochs = quick ? 2 : 60
         acceptScore = 0.5
         galleryImages = quick ? 2 : 4
