@@ -17,13 +17,15 @@ let package = Package(
     targets: [
         // C shims: no logic beyond error-safe codec calls.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Vectorised exp / softmax-step kernels (AVX-512F, AVX2+FMA, portable C), chosen at run time.
+        .target(name: "CKernels"),
         .target(
             name: "CImageCodecs",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
 
         // Library modules; arrows only point down DESIGN.md's table.
-        .target(name: "Tensor", dependencies: ["CBLAS"], exclude: ["README.md", "Autodiff/README.md"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md", "Autodiff/README.md"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"]),
         .target(name: "Store", dependencies: ["Imaging", .product(name: "GRDB", package: "GRDB.swift")],
                 exclude: ["README.md"]),

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -53,4 +54,38 @@ public func concurrentChunks(_ count: Int, minimumChunk: Int = 1, _ body: @Senda
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         body((chunk * count / chunks)..<((chunk + 1) * count / chunks))
     }
+}
+
+/// Runs up to `parallelWidth` workers that claim `0..<count` in ranges of `grain` items from a
+/// shared counter until none is left (dynamic scheduling: a core slowed by other processes takes
+/// fewer ranges instead of holding the others back). Each worker calls `claim()` in a loop and may
+/// allocate its scratch once before the loop. Every range is handed out exactly once.
+///
+/// ```swift
+/// concurrentClaims(items, grain: 1) { claim in
+///     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tile); defer { scratch.deallocate() }
+///     while let range = claim() { for item in range { … } }
+/// }
+/// ```
+public func concurrentClaims(_ count: Int, grain: Int = 1, _ worker: @Sendable (_ claim: () -> Range<Int>?) -> Void) {
+    guard count > 0 else { return }
+    let grain = max(1, grain)
+    let workers = max(1, min(parallelWidth, (count + grain - 1) / grain))
+    let counter = ClaimCounter()
+    defer { counter.pointer.deallocate() }
+    let claim: @Sendable () -> Range<Int>? = {
+        let start = vlk_fetch_add(counter.pointer, grain)
+        return start < count ? start..<Swift.min(count, start + grain) : nil
+    }
+    if workers == 1 { worker(claim); return }
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in worker(claim) }
+}
+
+/// The shared counter of `concurrentClaims`; only touched through `vlk_fetch_add` (atomic).
+private struct ClaimCounter: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
 }

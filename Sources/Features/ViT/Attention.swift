@@ -13,7 +13,7 @@ struct Attention {
     func projectQKV(_ x: UnsafePointer<Float>, rows: Int, into qkv: UnsafeMutablePointer<Float>) {
         let d = projWeight.shape[0]
         qkvWeight.data.withUnsafeBufferPointer { w in qkvBias.data.withUnsafeBufferPointer { b in
-            linear(x, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: 3 * d, bias: b.baseAddress, into: qkv)
+            parallelLinear(x, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: 3 * d, bias: b.baseAddress, into: qkv)
         } }
     }
 
@@ -30,7 +30,7 @@ struct Attention {
     func project(_ context: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         let d = projWeight.shape[0]
         projWeight.data.withUnsafeBufferPointer { w in projBias.data.withUnsafeBufferPointer { b in
-            linear(context, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: out)
+            parallelLinear(context, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: out)
         } }
     }
 

@@ -41,11 +41,11 @@ struct Block {
 
         norm(x, rows: rows, weight: norm2Weight, bias: norm2Bias, into: ws.normed)
         fc1Weight.data.withUnsafeBufferPointer { w in fc1Bias.data.withUnsafeBufferPointer { b in
-            linear(ws.normed, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: mlp, bias: b.baseAddress, into: ws.hidden)
+            parallelLinear(ws.normed, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: mlp, bias: b.baseAddress,
+                           into: ws.hidden) { block, count in geluErf(block, count: count, parallel: false) }
         } }
-        geluErf(ws.hidden, count: rows * mlp)
         fc2Weight.data.withUnsafeBufferPointer { w in fc2Bias.data.withUnsafeBufferPointer { b in
-            linear(ws.hidden, rows: rows, inFeatures: mlp, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: ws.branch)
+            parallelLinear(ws.hidden, rows: rows, inFeatures: mlp, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: ws.branch)
         } }
         residual(x, ws.branch, gamma: ls2, rows: rows, cols: d)
     }

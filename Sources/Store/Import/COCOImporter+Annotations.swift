@@ -64,7 +64,7 @@ extension COCOImporter {
         // VLPart's PASCAL-Part conversion writes the box area as `area`: always use the mask's.
         let storedArea = options.format == .pascalPart ? Double(area) : (statedArea ?? Double(area))
         let box = bbox ?? rle.mask.bbox
-        let rowID = try inserter.get().insert(
+        let rowID = try inserter().insert(
             imageID: image.rowID, categoryID: category.categoryID, level: isObject ? .object : .part,
             parentID: parentRowID, bbox: box, rle: rle.text, area: storedArea, iscrowd: iscrowd, sourceID: id)
         annotationsBySourceID[id] = AnnotationEntry(rowID: rowID, imageRowID: image.rowID, isObject: isObject)

@@ -28,7 +28,15 @@ final class COCOImporter {
     var partGroups: [PartGroupKey: [(rowID: Int64, rle: RLE)]] = [:]
     let classMap: [String: String]
 
-    lazy var inserter: Result<AnnotationInserter, Error> = Result { try AnnotationInserter(db) }
+    /// Created on the first annotation; its writer thread must be idle before other database work.
+    private(set) var activeInserter: AnnotationInserter?
+
+    func inserter() throws -> AnnotationInserter {
+        if let activeInserter { return activeInserter }
+        let made = try AnnotationInserter(db)
+        activeInserter = made
+        return made
+    }
 
     struct PartGroupKey: Hashable { let imageRowID: Int64; let objectCategoryID: Int64 }
 
@@ -43,6 +51,7 @@ final class COCOImporter {
 
     /// Reads the whole file.
     func run() throws {
+        defer { activeInserter?.waitIdle() }   // on errors too: the writer shares our connection
         let stream = try JSONStream(path: file)
         var sawImages = false, sawCategories = false, deferredAnnotations = false
         try stream.forEachMember { key in
@@ -71,6 +80,7 @@ final class COCOImporter {
                 if key == "annotations" { try readAnnotations(second) } else { try second.skipValue() }
             }
         }
+        try activeInserter?.finish()
         try resolvePendingLinks()
         if options.format == .partimagenet { try deriveObjectsFromParts() }
     }

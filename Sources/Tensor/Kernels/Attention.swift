@@ -38,7 +38,9 @@ public struct AttentionOperands: @unchecked Sendable {
 ///   - probabilities: when given, `[batch, heads, tokens, tokens]` receives the softmax weights;
 ///     then each query block uses one full-width key tile (memory `queryTile × tokens` per worker).
 /// - Complexity: `4·batch·heads·tokens²·headDim` flops through sgemm; work items (batch, head,
-///   query block) run across cores with OpenBLAS set to one thread meanwhile.
+///   query block) are claimed one at a time by `parallelWidth` workers (`concurrentClaims`) with
+///   OpenBLAS set to one thread meanwhile. Row max, `exp` and sums of a tile are one CKernels
+///   call (`onlineSoftmaxStep`, AVX-512 / AVX2 / portable).
 public func attention(_ operands: AttentionOperands, batch: Int, tokens: Int, heads: Int, headDim: Int,
                       scale: Float? = nil, keyMask: UnsafePointer<Float>? = nil,
                       probabilities: UnsafeMutablePointer<Float>? = nil,
@@ -55,14 +57,14 @@ public func attention(_ operands: AttentionOperands, batch: Int, tokens: Int, he
     let probs = probabilities.map { DisjointWrites(base: $0) }
     let previousThreads = setBLASThreads(1)
     defer { setBLASThreads(previousThreads) }
-    concurrentChunks(items) { range in
-        // Per-worker scratch, allocated once per chunk: scores tile, output accumulator, row stats.
+    concurrentClaims(items) { claim in
+        // Per-worker scratch, allocated once: scores tile, output accumulator, row stats.
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: tq * tk)
         let acc = UnsafeMutablePointer<Float>.allocate(capacity: tq * d)
         let rowMaxes = UnsafeMutablePointer<Float>.allocate(capacity: tq)
         let rowSums = UnsafeMutablePointer<Float>.allocate(capacity: tq)
         defer { scores.deallocate(); acc.deallocate(); rowMaxes.deallocate(); rowSums.deallocate() }
-        for item in range {
+        while let range = claim() { for item in range {
             let b = item / (heads * qBlocks), h = (item / qBlocks) % heads, qb = item % qBlocks
             let q0 = qb * tq, rows = min(tq, n - q0)
             let qp = ops.q + b * ops.batchStrideQKV + q0 * ops.ldq + h * d
@@ -80,16 +82,8 @@ public func attention(_ operands: AttentionOperands, batch: Int, tokens: Int, he
                     let mrow = mask.base + b * n + k0
                     for r in 0..<rows { add(scores + r * cols, mrow, count: cols) }
                 }
-                for r in 0..<rows {
-                    let row = scores + r * cols
-                    let newMax = Swift.max(rowMaxes[r], rowMax(row, count: cols))
-                    if newMax == -.infinity { row.update(repeating: 0, count: cols); continue }
-                    let correction = rowMaxes[r] == -.infinity ? 0 : fastExp(rowMaxes[r] - newMax)
-                    let tileSum = expShifted(row, count: cols, shift: newMax)
-                    if k0 > 0 { scaleInPlace(acc + r * d, count: d, by: correction) }
-                    rowSums[r] = rowSums[r] * correction + tileSum
-                    rowMaxes[r] = newMax
-                }
+                // Row max, exp(s − max), row sums and the rescale of `acc` in one CKernels call.
+                onlineSoftmaxStep(scores, rows: rows, cols: cols, lds: cols, rowMax: rowMaxes, rowSum: rowSums, acc: acc, ldacc: d, accCols: d)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(d), Int32(cols),
                             1, scores, Int32(cols), vBase + k0 * ops.ldv, Int32(ops.ldv), 1, acc, Int32(d))
                 if let probs {   // single full-width key tile: the exact probabilities are at hand
@@ -106,7 +100,7 @@ public func attention(_ operands: AttentionOperands, batch: Int, tokens: Int, he
                 let inv: Float = rowSums[r] > 0 ? 1 / rowSums[r] : 0
                 for c in 0..<d { out[r * ops.ldo + c] = acc[r * d + c] * inv }
             }
-        }
+        } }
     }
 }
 

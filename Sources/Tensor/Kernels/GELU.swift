@@ -12,10 +12,11 @@ public func geluErf(_ x: inout Tensor) {
     x.data.withUnsafeMutableBufferPointer { geluErf($0.baseAddress!, count: n) }
 }
 
-/// Exact GELU over `count` floats in place, split across cores for large buffers.
-public func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int) {
+/// Exact GELU over `count` floats in place, split across cores for large buffers unless
+/// `parallel` is false (callers already running on a worker, e.g. `parallelLinear`'s epilogue).
+public func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int, parallel: Bool = true) {
     let out = DisjointWrites(base: x)
-    concurrentChunks(count, minimumChunk: 32_768) { range in
+    let body: @Sendable (Range<Int>) -> Void = { range in
         let p = out.base
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
@@ -26,6 +27,7 @@ public func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int) {
         }
         while i < range.upperBound { p[i] = 0.5 * p[i] * (1 + erff(p[i] * 0.707_106_781_186_547_5)); i += 1 }
     }
+    if parallel { concurrentChunks(count, minimumChunk: 32_768, body) } else { body(0..<count) }
 }
 
 /// `erf(x)` for 8 lanes by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7) with `fastExp`;

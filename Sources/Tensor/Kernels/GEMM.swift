@@ -50,6 +50,34 @@ public func linear(_ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, ldx: I
                 1, x, Int32(ldx ?? inFeatures), weight, Int32(inFeatures), bias == nil ? 0 : 1, out, Int32(ldo))
 }
 
+/// Raw-buffer `linear` (`out = x·Wᵀ + b`, contiguous rows) whose row blocks are claimed by up to
+/// `parallelWidth` workers, each running a single-threaded sgemm; OpenBLAS is held at one thread
+/// meanwhile so its pool neither nests nor spins against ours. `epilogue(block, count)` then runs
+/// on each finished block of the output while it is still in cache (e.g. GELU).
+///
+/// Dynamic claiming keeps both cores busy when one is slowed by other processes; blocks are at
+/// least 64 rows so each sgemm still amortises packing the weight.
+/// - Parameters: as `linear(_:rows:inFeatures:…)` with `ldx == inFeatures`, `ldo == outFeatures`.
+public func parallelLinear(_ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, weight: UnsafePointer<Float>,
+                           outFeatures: Int, bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
+                           epilogue: (@Sendable (UnsafeMutablePointer<Float>, Int) -> Void)? = nil) {
+    guard rows > 0, outFeatures > 0 else { return }
+    let width = parallelWidth
+    let grain = width == 1 ? rows : Swift.max(64, ((rows + 4 * width - 1) / (4 * width) + 15) / 16 * 16)
+    let src = SharedReads(base: x), w = SharedReads(base: weight), dst = DisjointWrites(base: out)
+    let b = bias.map { SharedReads(base: $0) }
+    let previousThreads = setBLASThreads(1)
+    defer { setBLASThreads(previousThreads) }
+    concurrentClaims(rows, grain: grain) { claim in
+        while let range = claim() {
+            let block = dst.base + range.lowerBound * outFeatures
+            linear(src.base + range.lowerBound * inFeatures, rows: range.count, inFeatures: inFeatures,
+                   weight: w.base, outFeatures: outFeatures, bias: b?.base, into: block)
+            epilogue?(block, range.count * outFeatures)
+        }
+    }
+}
+
 /// Batched GEMM over `batch` independent products `C_b = alpha·op(A_b)·op(B_b) + beta·C_b`.
 ///
 /// Each operand is row-major with leading dimension `ld*` and batch stride `stride*` (elements),

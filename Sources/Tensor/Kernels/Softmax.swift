@@ -1,4 +1,5 @@
 /// Row-wise softmax and the vectorised `exp` it (and streaming attention) is built on.
+import CKernels
 
 /// `exp(x)` for 8 lanes: Cephes-style range reduction `x = n·ln2 + r`, a degree-6 polynomial on
 /// `|r| ≤ ln2/2`, then `2ⁿ` through the exponent bits. Relative error ≈ 2e-7 (≈ 2 ulp); inputs
@@ -34,37 +35,42 @@ public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
 @inlinable @inline(__always)
 public func fastExp(_ x: Float) -> Float { fastExp(SIMD8(repeating: x))[0] }
 
-/// Largest element of `count ≥ 1` floats.
-@inlinable
+/// Largest element of `count ≥ 1` floats (CKernels: AVX-512 / AVX2 / portable, chosen at run time).
 public func rowMax(_ x: UnsafePointer<Float>, count: Int) -> Float {
-    var i = 0
-    var m8 = SIMD8<Float>(repeating: -.infinity)
-    while i + 8 <= count {
-        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-        m8.replace(with: v, where: v .> m8)
-        i += 8
-    }
-    var m = m8.max()
-    while i < count { m = Swift.max(m, x[i]); i += 1 }
-    return m
+    vlk_row_max(x, count)
 }
 
-/// `x[i] = exp(x[i] − shift)` in place; returns `Σ x[i]` after the update.
-@inlinable
+/// `x[i] = exp(x[i] − shift)` in place; returns `Σ x[i]` after the update. The exponential is
+/// CKernels' `vlk_exp` (≤ 1 ulp from the correctly rounded `exp` on [−87.34, 88]; 0 below).
 public func expShifted(_ x: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
-    var i = 0
-    var s8 = SIMD8<Float>(repeating: 0)
-    let sh = SIMD8<Float>(repeating: shift)
-    while i + 8 <= count {
-        let raw = UnsafeMutableRawPointer(x + i)
-        let e = fastExp(raw.loadUnaligned(as: SIMD8<Float>.self) - sh)
-        raw.storeBytes(of: e, as: SIMD8<Float>.self)
-        s8 += e
-        i += 8
-    }
-    var s = s8.sum()
-    while i < count { let e = fastExp(x[i] - shift); x[i] = e; s += e; i += 1 }
-    return s
+    vlk_exp_shifted_sum(x, count, shift)
+}
+
+/// Instruction sets of the CKernels row kernels (exp, row max, softmax step), lowest first.
+public enum ExpKernelISA: Int32, Sendable, CaseIterable {
+    case generic = 0, avx2 = 1, avx512 = 2
+
+    /// What the kernels use: the best this CPU supports (CPUID, decided once).
+    public static var current: ExpKernelISA { ExpKernelISA(rawValue: vlk_isa()) ?? .generic }
+    /// Every level this CPU can run, for tests.
+    public static var available: [ExpKernelISA] { allCases.filter { $0.rawValue <= current.rawValue } }
+}
+
+/// `y[i] = exp(x[i])` through CKernels (`x == y` allowed): at most 1 ulp from the correctly
+/// rounded result for `x ∈ [−87.34, 88]` (checked exhaustively on every path), 0 below (where
+/// `expf` is subnormal), `exp(88)` above, NaN kept. `isa` forces a lower path (tests).
+public func vectorExp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
+                      isa: ExpKernelISA = .avx512) {
+    vlk_exp_using(isa.rawValue, x, y, count)
+}
+
+/// One streaming-softmax step over a `rows × cols` score tile (row stride `lds`): exponentiates
+/// each row against its running max, updates `rowMax`/`rowSum`, and rescales the `accCols`-wide
+/// output rows of `acc` (stride `ldacc`) when the max grew. See `vlk_online_softmax_step`.
+public func onlineSoftmaxStep(_ scores: UnsafeMutablePointer<Float>, rows: Int, cols: Int, lds: Int,
+                              rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>,
+                              acc: UnsafeMutablePointer<Float>, ldacc: Int, accCols: Int, isa: ExpKernelISA = .avx512) {
+    vlk_online_softmax_step_using(isa.rawValue, scores, rows, cols, lds, rowMax, rowSum, acc, ldacc, accCols)
 }
 
 /// `x[i] *= factor` for `count` floats.

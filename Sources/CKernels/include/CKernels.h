@@ -1,0 +1,51 @@
+// CKernels: vectorised elementwise kernels for Tensor (softmax / streaming attention), with a
+// run-time choice between AVX-512F, AVX2+FMA and portable C. No allocation, no global state
+// beyond the chosen instruction set. See Sources/Tensor/README.md ("Design notes").
+#ifndef VLPART_CKERNELS_H
+#define VLPART_CKERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set levels, lowest first.
+#define VLK_ISA_GENERIC 0
+#define VLK_ISA_AVX2 1
+#define VLK_ISA_AVX512 2
+
+/// The level the kernels use: the best this CPU supports (AVX-512F; AVX2 with FMA; else generic),
+/// decided by CPUID on first use.
+int vlk_isa(void);
+
+/// `y[i] = exp(x[i])` for `n` floats (`x == y` allowed). Inputs below -87.3365 give 0 (where expf
+/// is subnormal), inputs above 88 give exp(88); NaN stays NaN. Max error ~1 ulp (see tests).
+void vlk_exp(const float *x, float *y, long n);
+
+/// Largest of `n >= 1` floats.
+float vlk_row_max(const float *x, long n);
+
+/// `x[i] = exp(x[i] - shift)` in place for `n` floats; returns the sum of the results.
+float vlk_exp_shifted_sum(float *x, long n, float shift);
+
+/// One streaming-softmax step of tiled attention over a `rows x cols` score tile (row stride
+/// `lds`). For each row r: m = max(row_max[r], max(tile row)); the row becomes exp(s - m);
+/// row_sum[r] = row_sum[r]·exp(row_max[r] - m) + Σ exp(s - m); the output accumulator row
+/// `acc + r·ldacc` (`acc_cols` floats) is multiplied by exp(row_max[r] - m) when that is not 1;
+/// row_max[r] = m. A row whose running max stays -inf (fully masked) becomes zeros.
+void vlk_online_softmax_step(float *scores, long rows, long cols, long lds, float *row_max,
+                             float *row_sum, float *acc, long ldacc, long acc_cols);
+
+/// `vlk_exp` and `vlk_online_softmax_step` on an explicit level (clamped to `vlk_isa()`), so
+/// tests cover every path the machine can run without changing global state.
+void vlk_exp_using(int isa, const float *x, float *y, long n);
+void vlk_online_softmax_step_using(int isa, float *scores, long rows, long cols, long lds, float *row_max,
+                                   float *row_sum, float *acc, long ldacc, long acc_cols);
+
+/// Atomically adds `value` to `*counter` and returns the previous value (sequentially
+/// consistent). Parallel loops claim work items from a shared counter with it.
+long vlk_fetch_add(long *counter, long value);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
