@@ -18,9 +18,9 @@ struct DemoCommand: ParsableCommand {
         vlpart command; OUT/logs holds each one's output, and report.json its wall time and peak memory.
 
         Examples:
-          vlpart demo                      # the benchmark (a few minutes on 2 cores)
-          vlpart demo --quick --out /tmp/d # a smaller version for smoke tests (about a minute)
-          vlpart demo --pretrain           # retrain the DINO backbone instead of using the shipped one
+          vlpart demo                       # the benchmark, about 2.5 min on 2 cores
+          vlpart demo --quick --out /tmp/d  # smoke test, under a minute
+          vlpart demo --pretrain            # retrain the DINO backbone first
         """
     )
 
