@@ -2,13 +2,13 @@ import Foundation
 
 /// Escaping and the page shell shared by every review page: one self-contained HTML file with
 /// its CSS inline and a few lines of script, so a page opens from disk with no server and no
-/// network.
-enum HTML {
+/// network. `escape` is public so other pages vlpart writes (the demo report) escape alike.
+public enum HTML {
     /// `text` safe inside an element or a quoted attribute: `& < > " '` become entities.
     ///
     /// Every string that comes from the store (category, dataset and file names, run names,
     /// provenance) goes through this before it reaches a page.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {

@@ -54,19 +54,20 @@ struct DemoPipeline {
         var report = DemoReport(version: VLPart.version, seed: plan.seed, quick: plan.quick, model: model,
                                 modelPretrainedHere: pretrainedHere)
         report.dataset = (try? JSONValue.parse(try runner.step("count the store", ["stats", "--json", "--db", db]), name: "stats")) ?? .null
-        report.taxonomy = try Self.borrows(proposals, split: data + "/split.json")
+        let categories = try Self.splitCategories(data + "/split.json")
+        report.taxonomy = Self.borrows(proposals, categories: categories)
         report.parseEvaluation = parseEval
         report.parse = parseEval["runs"].map { $0.array.map(Self.parseResult) } ?? []
         try collectGallery(into: &report)
 
-        try trainSegmenters(into: &report, model: model, test: test)
+        try trainSegmenters(into: &report, model: model, test: test, categories: categories)
         report.steps = runner.steps
         return report
     }
 
     // MARK: - Segmenter
 
-    private func trainSegmenters(into report: inout DemoReport, model: String, test: String) throws {
+    private func trainSegmenters(into report: inout DemoReport, model: String, test: String, categories: [JSONValue]) throws {
         let variants: [(name: String, slug: String, args: [String])] = [
             ("(a) base gold only", "base-only", ["--include", "gold"]),
             ("(b) + parsed novel", "with-parsed", ["--include", "gold,parsed", "--run", "cluster"]),
@@ -75,7 +76,7 @@ struct DemoPipeline {
                                                                     "--min-score", String(plan.acceptScore)]),
         ])
         let gallery = try Self.galleryImages(testGT: test + "/target_gt.json", count: plan.galleryImages)
-        let vocabulary = try Self.vocabulary(split: path("data/split.json"))
+        let vocabulary = Self.vocabulary(categories)
         var overlays: [String: [String: String]] = [:]
         for v in variants {
             let seg = path("segmenter-\(v.slug).safetensors")
@@ -111,8 +112,8 @@ struct DemoPipeline {
     }
 
     /// Borrow proposals with the sibling each novel category was designed around.
-    static func borrows(_ proposals: JSONValue, split: String) throws -> [DemoReport.Borrow] {
-        let siblings = try splitCategories(split).reduce(into: [String: String]()) { map, c in
+    static func borrows(_ proposals: JSONValue, categories: [JSONValue]) -> [DemoReport.Borrow] {
+        let siblings = categories.reduce(into: [String: String]()) { map, c in
             if let name = c["name"]?.string, let sibling = c["sibling"]?.string { map[name] = sibling }
         }
         return (proposals["proposals"]?.array ?? []).map { p in
@@ -128,8 +129,7 @@ struct DemoPipeline {
     }
 
     /// Every part and object name of the benchmark ("dog head, dog leg, …"), base and novel together.
-    static func vocabulary(split: String) throws -> (parts: String, objects: String) {
-        let categories = try splitCategories(split)
+    static func vocabulary(_ categories: [JSONValue]) -> (parts: String, objects: String) {
         let objects = categories.compactMap { $0["name"]?.string }
         let parts = categories.flatMap { c in (c["parts"]?.array ?? []).compactMap { p in p.string.map { "\(c["name"]?.string ?? "") \($0)" } } }
         return (parts.joined(separator: ", "), objects.joined(separator: ", "))

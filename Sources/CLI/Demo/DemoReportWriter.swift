@@ -1,4 +1,5 @@
 import Foundation
+import Review
 
 /// Writes `report.json` and a self-contained `report.html` (images referenced relatively, so
 /// the directory can be opened from disk or copied elsewhere whole).
@@ -46,15 +47,15 @@ enum DemoReportWriter {
             h += "<h2>Segmenter predictions, side by side</h2>"
             let names = r.segmenters.map(\.name)
             for p in r.predictions {
-                h += "<div><figure><img src=\"\(attr(p.image))\" width=224><figcaption>input</figcaption></figure>"
+                h += "<div><figure><img src=\"\(esc(p.image))\" width=224><figcaption>input</figcaption></figure>"
                 for name in names { if let o = p.overlays[name] {
-                    h += "<figure><img src=\"\(attr(o))\" width=300><figcaption>\(esc(name))</figcaption></figure>"
+                    h += "<figure><img src=\"\(esc(o))\" width=300><figcaption>\(esc(name))</figcaption></figure>"
                 } }
                 h += "</div>"
             }
         }
         h += "<h2>Steps</h2>" + table(["step", "seconds", "peak RSS (MB)"], r.steps.map {
-            ["<span title=\"\(attr($0.command))\">\(esc($0.name))</span>", String(format: "%.1f", $0.seconds), String(format: "%.0f", $0.peakRSSMB)]
+            ["<span title=\"\(esc($0.command))\">\(esc($0.name))</span>", String(format: "%.1f", $0.seconds), String(format: "%.0f", $0.peakRSSMB)]
         })
         return h + "<p>All numbers were computed by this run; <code>report.json</code> has every metric.</p></body></html>\n"
     }
@@ -80,25 +81,11 @@ enum DemoReportWriter {
         guard !items.isEmpty else { return "" }
         return "<h2>\(esc(title))</h2><div>" + items.map { item in
             let caption = "\(esc(item.category)) #\(item.objectID), \(item.parts) parts, score \(String(format: "%.2f", item.score))"
-            let img = item.image.map { "<img src=\"\(attr($0))\" height=160>" } ?? "<div>(no crop)</div>"
+            let img = item.image.map { "<img src=\"\(esc($0))\" height=160>" } ?? "<div>(no crop)</div>"
             return "<figure>\(img)<figcaption>\(caption)</figcaption></figure>"
         }.joined() + "</div>\n"
     }
 
-    static func esc(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
-    static func attr(_ s: String) -> String { esc(s) }
+    /// Text and attribute values are escaped as the review pages escape them.
+    static func esc(_ s: String) -> String { HTML.escape(s) }
 }
