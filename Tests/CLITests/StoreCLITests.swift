@@ -55,6 +55,8 @@ private func importPACO(_ db: String, dataset: String = "paco") throws -> Comman
     let (folder, db) = try scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(try importPACO(db).status == 0)
+    // The import closed its connection cleanly, so the file alone holds the store.
+    #expect(!FileManager.default.fileExists(atPath: db + "-wal"))
     let bad = folder.appendingPathComponent("bad.json")
     try Data(#"{"images": [{"id": 1, "file_name": "x.png", "width": 4, "height": 4}], "categories": [{"id": 1, "name": "dog"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": {"size": [4, 4], "counts": 3}}]}"#.utf8).write(to: bad)
     let before = try Data(contentsOf: URL(fileURLWithPath: db))

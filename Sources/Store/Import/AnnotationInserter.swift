@@ -14,7 +14,10 @@ import GRDBSQLite
 /// writer uses the importer's connection.
 final class AnnotationInserter: @unchecked Sendable {
     private let db: Database
-    private let statement: Statement
+    /// Released (finalised) by `finish()` / `waitIdle()` on the importer's thread: left to the
+    /// last release, which may happen on the writer thread after the import, it kept SQLite from
+    /// closing the connection, so the WAL outlived the command and the next one rewrote the file.
+    private var statement: Statement?
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
     private static let batchSize = 4096
 
@@ -63,16 +66,20 @@ final class AnnotationInserter: @unchecked Sendable {
     }
 
     /// Writes every queued row and waits for the writer. - Throws: the writer's first error.
+    /// The inserter cannot be used afterwards.
     func finish() throws {
         if filling.count > 0 { try handOver() }
         idle.wait()
         defer { idle.signal() }
+        statement = nil
         if let failure { throw failure }
     }
 
-    /// Waits until the writer is idle without writing what is still queued (error paths).
+    /// Waits until the writer is idle without writing what is still queued (error paths), and
+    /// finalises the statement. The inserter cannot be used afterwards.
     func waitIdle() {
         idle.wait()
+        statement = nil
         idle.signal()
     }
 
@@ -93,7 +100,9 @@ final class AnnotationInserter: @unchecked Sendable {
 
     /// Binds and steps every row of `batch`; returns the first error.
     private func write(_ batch: Batch) -> DatabaseError? {
-        let s = statement.sqliteStatement
+        guard let s = statement?.sqliteStatement else {
+            return DatabaseError(message: "AnnotationInserter: insert after finish")
+        }
         var start = 0
         return batch.text.withUnsafeBufferPointer { text in
             text.withMemoryRebound(to: CChar.self) { chars in
