@@ -27,7 +27,7 @@ let package = Package(
         // Library modules; arrows only point down DESIGN.md's table.
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md", "Autodiff/README.md"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"]),
-        .target(name: "Store", dependencies: ["Imaging", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Store", dependencies: ["Imaging", "CKernels", .product(name: "GRDB", package: "GRDB.swift")],
                 exclude: ["README.md"]),
         .target(name: "Taxonomy", dependencies: ["Store", "Yams"], exclude: ["README.md"]),
         .target(name: "Features", dependencies: ["Tensor", "Imaging"],

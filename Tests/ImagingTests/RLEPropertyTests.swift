@@ -65,3 +65,20 @@ func mergeAgreesWithPixelOperations(seed: UInt64) {
     #expect(RLE.merge([]).width == 0)
     #expect(RLE.fromPolygons([], width: 3, height: 2).area == 0)
 }
+
+/// `compressedArea` measures what `RLE(compressed:)` decodes, and rejects what it rejects.
+@Test(arguments: [5 as UInt64, 17])
+func compressedAreaAgreesWithDecoding(seed: UInt64) throws {
+    var rng = SplitMix64(seed: seed)
+    for trial in 0..<200 {
+        let rle = RLE(mask: randomTestMask(&rng))
+        #expect(try RLE.compressedArea(rle.compressed, width: rle.width, height: rle.height, source: "t") == rle.area,
+                "seed \(seed) trial \(trial)")
+    }
+    for (text, width, height) in [("12~", 2, 2), ("P", 4, 4), ("11", 3, 3), (String(repeating: "`", count: 8) + "0", 1, 1)] {
+        var decodeError: MaskError?, areaError: MaskError?
+        do { _ = try RLE(compressed: text, width: width, height: height, source: "s") } catch let e as MaskError { decodeError = e }
+        do { _ = try RLE.compressedArea(text, width: width, height: height, source: "s") } catch let e as MaskError { areaError = e }
+        #expect(decodeError != nil && decodeError == areaError, "\(text)")
+    }
+}

@@ -82,17 +82,49 @@ func syntaxErrorsNameTheElementAndByte(text: String, path: String, message: Stri
     }
 }
 
-@Test func sha256MatchesKnownVectors() {
-    var a = SHA256()
+/// FIPS 180-4 example vectors, through SHA-NI (where the CPU has it) and the portable rounds.
+@Test(arguments: [true, false])
+func sha256MatchesKnownVectors(useHardware: Bool) {
+    var a = SHA256(useHardware: useHardware)
     a.update(Array("abc".utf8))
     #expect(a.finalizeHex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    var b = SHA256()
+    var two = SHA256(useHardware: useHardware)
+    two.update(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+    #expect(two.finalizeHex() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    var b = SHA256(useHardware: useHardware)
     let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
     // Uneven chunks exercise the partial-block path.
     b.update(Array(million[0..<7])); b.update(Array(million[7..<70_001])); b.update(Array(million[70_001...]))
     #expect(b.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    var empty = SHA256()
+    var empty = SHA256(useHardware: useHardware)
     #expect(empty.finalizeHex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+}
+
+/// The SHA-NI path and the portable rounds agree on pseudo-random data of every length
+/// 0…300 bytes (every padding case) and on one 1 MiB buffer fed in odd chunks.
+@Test func sha256HardwareAndPortableRoundsAgree() {
+    var generator = SystemRandomNumberGenerator()
+    var seed = UInt64.random(in: 1...UInt64.max, using: &generator)
+    func next() -> UInt8 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return UInt8(truncatingIfNeeded: seed) }
+    for length in 0...300 {
+        let bytes = (0..<length).map { _ in next() }
+        var hardware = SHA256(useHardware: true), portable = SHA256(useHardware: false)
+        hardware.update(bytes); portable.update(bytes)
+        #expect(hardware.finalizeHex() == portable.finalizeHex(), "length \(length)")
+    }
+    let big = (0..<(1 << 20)).map { _ in next() }
+    var digests: [String] = []
+    for (useHardware, chunked) in [(true, true), (true, false), (false, true), (false, false)] {
+        var hasher = SHA256(useHardware: useHardware)
+        var start = 0, step = chunked ? 1 : big.count
+        while start < big.count {
+            let end = min(big.count, start + step)
+            hasher.update(Array(big[start..<end]))
+            start = end; step = step * 3 + 1
+        }
+        digests.append(hasher.finalizeHex())
+    }
+    #expect(Set(digests).count == 1, "\(digests)")
 }
 
 @Test func imageHeadersGiveSizesWithoutDecoding() {

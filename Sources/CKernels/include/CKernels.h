@@ -4,6 +4,8 @@
 #ifndef VLPART_CKERNELS_H
 #define VLPART_CKERNELS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +46,14 @@ void vlk_online_softmax_step_using(int isa, float *scores, long rows, long cols,
 /// Atomically adds `value` to `*counter` and returns the previous value (sequentially
 /// consistent). Parallel loops claim work items from a shared counter with it.
 long vlk_fetch_add(long *counter, long value);
+
+/// 1 when this CPU has the SHA extensions (SHA-NI) that `vlk_sha256_blocks` uses.
+int vlk_has_sha_ni(void);
+
+/// Runs the SHA-256 compression function over `blocks` 64-byte blocks at `data`, updating the
+/// eight state words in place (FIPS 180-4 order, A first). Returns 1 when done, 0 without
+/// touching anything when the CPU lacks SHA-NI (the caller then uses its portable rounds).
+int vlk_sha256_blocks(uint32_t state[8], const uint8_t *data, long blocks);
 
 #ifdef __cplusplus
 }

@@ -14,11 +14,22 @@ import GRDBSQLite
 /// writer uses the importer's connection.
 final class AnnotationInserter: @unchecked Sendable {
     private let db: Database
-    /// Released (finalised) by `finish()` / `waitIdle()` on the importer's thread: left to the
-    /// last release, which may happen on the writer thread after the import, it kept SQLite from
-    /// closing the connection, so the WAL outlived the command and the next one rewrote the file.
-    private var statement: Statement?
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// The prepared inserts, `rowsPerStatement` rows and one row. Released (finalised) by
+    /// `finish()` / `waitIdle()` on the importer's thread: left to the last release, which may
+    /// happen on the writer thread after the import, they kept SQLite from closing the
+    /// connection, so the WAL outlived the command and the next one rewrote the file.
+    private var wide: Statement?, single: Statement?
+    /// SQLITE_STATIC: SQLite reads bound text in place. Safe because every bound buffer (the
+    /// batch's bytes, string literals) outlives the `sqlite3_step` that consumes it; it saves a
+    /// malloc, a copy and a free per bound string.
+    private static let staticText: sqlite3_destructor_type? = nil
+    /// Level names with static storage (a Swift string literal passed as a C string would only
+    /// live for the duration of the bind call).
+    private static let objectText: StaticString = "object", partText: StaticString = "part", emptyText: StaticString = ""
+
+    private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
     private static let batchSize = 4096
 
     /// Rows of one batch in columns: 7 integers and 5 doubles per row, RLE text concatenated.
@@ -41,11 +52,31 @@ final class AnnotationInserter: @unchecked Sendable {
     init(_ db: Database) throws {
         self.db = db
         nextRowID = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM annotation") ?? 0) + 1
-        statement = try db.makeStatement(sql: """
-            INSERT INTO annotation (id, image_id, category_id, level, parent_id, bbox_x, bbox_y, bbox_w, bbox_h,
+        wide = try db.makeStatement(sql: Self.insertSQL(rows: Self.rowsPerStatement))
+        single = try db.makeStatement(sql: Self.insertSQL(rows: 1))
+    }
+
+    /// Rows per execution of `wide`. One `sqlite3_step` per row opened and closed cursors on the
+    /// table and its four indexes every time and doubled SQLite's cost; 64 rows × 13 values stay
+    /// far below SQLite's limit of 32,766 parameters.
+    static let rowsPerStatement = 64
+    private static let valuesPerRow: Int32 = 13
+
+    /// `INSERT … VALUES (…), (…)` for `rows` gold, accepted annotations, parameters numbered row
+    /// by row: row r binds ?(13r+1) … ?(13r+13).
+    static func insertSQL(rows: Int) -> String {
+        let tuples = (0..<rows).map { r in
+            let p = (1...Int(valuesPerRow)).map { "?\(r * Int(valuesPerRow) + $0)" }
+            return "(\(p[0...11].joined(separator: ", ")), NULL, 'gold', NULL, 'accepted', NULL, \(p[12]))"
+        }
+        // OR ROLLBACK: a multi-row statement that could abort half-way makes SQLite keep a
+        // statement journal (a temp file: 2.7 M pwrite calls for a million rows); an import is
+        // all-or-nothing anyway, so a failed row may as well end the whole transaction.
+        return """
+            INSERT OR ROLLBACK INTO annotation (id, image_id, category_id, level, parent_id, bbox_x, bbox_y, bbox_w, bbox_h,
               rle, area, iscrowd, score, source, run_id, status, provenance, source_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, 'gold', NULL, 'accepted', NULL, ?13)
-            """)
+            VALUES \(tuples.joined(separator: ",\n"))
+            """
     }
 
     /// Queues one gold, accepted annotation; returns the row id it will have.
@@ -71,7 +102,7 @@ final class AnnotationInserter: @unchecked Sendable {
         if filling.count > 0 { try handOver() }
         idle.wait()
         defer { idle.signal() }
-        statement = nil
+        wide = nil; single = nil
         if let failure { throw failure }
     }
 
@@ -79,7 +110,7 @@ final class AnnotationInserter: @unchecked Sendable {
     /// finalises the statement. The inserter cannot be used afterwards.
     func waitIdle() {
         idle.wait()
-        statement = nil
+        wide = nil; single = nil
         idle.signal()
     }
 
@@ -98,40 +129,57 @@ final class AnnotationInserter: @unchecked Sendable {
         }
     }
 
-    /// Binds and steps every row of `batch`; returns the first error.
+    /// Binds and steps every row of `batch`, `rowsPerStatement` at a time; returns the first error.
     private func write(_ batch: Batch) -> DatabaseError? {
-        guard let s = statement?.sqliteStatement else {
+        guard let wide = wide?.sqliteStatement, let single = single?.sqliteStatement else {
             return DatabaseError(message: "AnnotationInserter: insert after finish")
         }
-        var start = 0
+        var rowStarts = [Int](repeating: 0, count: batch.count)   // byte offset of each row's RLE
+        for row in 1..<max(batch.count, 1) { rowStarts[row] = batch.textEnds[row - 1] }
         return batch.text.withUnsafeBufferPointer { text in
             text.withMemoryRebound(to: CChar.self) { chars in
-                for row in 0..<batch.count {
-                    let i = row * 7, d = row * 5, end = batch.textEnds[row]
-                    sqlite3_bind_int64(s, 1, batch.ints[i])
-                    sqlite3_bind_int64(s, 2, batch.ints[i + 1])
-                    sqlite3_bind_int64(s, 3, batch.ints[i + 2])
-                    sqlite3_bind_text(s, 4, batch.ints[i + 3] == 1 ? "object" : "part", -1, Self.transient)
-                    if batch.ints[i + 4] >= 0 { sqlite3_bind_int64(s, 5, batch.ints[i + 4]) } else { sqlite3_bind_null(s, 5) }
-                    for k in 0..<4 { sqlite3_bind_double(s, Int32(6 + k), batch.doubles[d + k]) }
-                    if let base = chars.baseAddress, end > start {
-                        sqlite3_bind_text(s, 10, base + start, Int32(end - start), Self.transient)
-                    } else {
-                        sqlite3_bind_text(s, 10, "", 0, Self.transient)
+                var row = 0
+                while row < batch.count {
+                    let rows = batch.count - row >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
+                    let s = rows == 1 ? single : wide
+                    for r in 0..<rows {
+                        bind(s, first: Int32(r) * Self.valuesPerRow, row: row + r, batch: batch,
+                             chars: chars, start: rowStarts[row + r])
                     }
-                    sqlite3_bind_double(s, 11, batch.doubles[d + 4])
-                    sqlite3_bind_int64(s, 12, batch.ints[i + 5])
-                    sqlite3_bind_int64(s, 13, batch.ints[i + 6])
-                    start = end
                     let code = sqlite3_step(s)
                     sqlite3_reset(s)
+                    // The batch's bytes die with this call: leave no binding pointing at them.
+                    sqlite3_clear_bindings(s)
                     guard code == SQLITE_DONE else {
                         return DatabaseError(resultCode: ResultCode(rawValue: code),
                                              message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                     }
+                    row += rows
                 }
                 return nil
             }
         }
+    }
+
+    /// Binds one row's 13 values at parameters `first + 1 …`.
+    @inline(__always)
+    private func bind(_ s: OpaquePointer, first: Int32, row: Int, batch: Batch, chars: UnsafeBufferPointer<CChar>,
+                      start: Int) {
+        let i = row * 7, d = row * 5, end = batch.textEnds[row]
+        sqlite3_bind_int64(s, first + 1, batch.ints[i])
+        sqlite3_bind_int64(s, first + 2, batch.ints[i + 1])
+        sqlite3_bind_int64(s, first + 3, batch.ints[i + 2])
+        sqlite3_bind_text(s, first + 4, Self.cString(batch.ints[i + 3] == 1 ? Self.objectText : Self.partText), -1,
+                          Self.staticText)
+        if batch.ints[i + 4] >= 0 { sqlite3_bind_int64(s, first + 5, batch.ints[i + 4]) } else { sqlite3_bind_null(s, first + 5) }
+        for k in 0..<4 { sqlite3_bind_double(s, first + Int32(6 + k), batch.doubles[d + k]) }
+        if let base = chars.baseAddress, end > start {
+            sqlite3_bind_text(s, first + 10, base + start, Int32(end - start), Self.staticText)
+        } else {
+            sqlite3_bind_text(s, first + 10, Self.cString(Self.emptyText), 0, Self.staticText)
+        }
+        sqlite3_bind_double(s, first + 11, batch.doubles[d + 4])
+        sqlite3_bind_int64(s, first + 12, batch.ints[i + 5])
+        sqlite3_bind_int64(s, first + 13, batch.ints[i + 6])
     }
 }

@@ -2,10 +2,15 @@ import Foundation
 import GRDB
 import Imaging
 
-/// A segmentation as counts and as the compressed string the store keeps.
+/// A segmentation as the compressed string the store keeps, its area, and its counts when the
+/// caller asked for them (a valid compressed string is only scanned, never expanded, otherwise).
 struct DecodedSegmentation {
-    let mask: RLE
+    let mask: RLE?
+    let area: Int
     let text: String
+
+    init(mask: RLE, text: String) { self.mask = mask; self.area = mask.area; self.text = text }
+    init(area: Int, text: String) { self.mask = nil; self.area = area; self.text = text }
 }
 
 extension COCOImporter {
@@ -40,8 +45,10 @@ extension COCOImporter {
             try skipSegmentation(a)
             return
         }
-        guard let rle = try segmentation(a, id: id, image: image) else { return }
-        let area = rle.mask.area
+        // The counts are needed for a missing box and for PartImageNet's derived objects.
+        let needMask = bbox == nil || options.format == .partimagenet
+        guard let rle = try segmentation(a, id: id, image: image, needMask: needMask) else { return }
+        let area = rle.area
         guard area > 0 else {
             report.record(.emptySegmentation, "\(a.path) (id \(id)): mask has no pixels")
             return
@@ -63,7 +70,7 @@ extension COCOImporter {
         }
         // VLPart's PASCAL-Part conversion writes the box area as `area`: always use the mask's.
         let storedArea = options.format == .pascalPart ? Double(area) : (statedArea ?? Double(area))
-        let box = bbox ?? rle.mask.bbox
+        let box = bbox ?? rle.mask?.bbox ?? [0, 0, 0, 0]
         let rowID = try inserter().insert(
             imageID: image.rowID, categoryID: category.categoryID, level: isObject ? .object : .part,
             parentID: parentRowID, bbox: box, rle: rle.text, area: storedArea, iscrowd: iscrowd, sourceID: id)
@@ -73,7 +80,9 @@ extension COCOImporter {
             pendingLinks.append((rowID, objAnnID, image.rowID, index))
         }
         if options.format == .partimagenet, !isObject, let object = category.objectCategoryID {
-            partGroups[PartGroupKey(imageRowID: image.rowID, objectCategoryID: object), default: []].append((rowID, rle.mask))
+            if let mask = rle.mask {
+                partGroups[PartGroupKey(imageRowID: image.rowID, objectCategoryID: object), default: []].append((rowID, mask))
+            }
         }
     }
 
@@ -130,8 +139,8 @@ extension COCOImporter {
 
     /// Decodes the segmentation into an RLE at the image's size; `nil` (and a counted finding)
     /// for empty or mis-sized masks.
-    private func segmentation(_ a: JSONFields, id: Int64, image: ImageEntry) throws -> DecodedSegmentation? {
-        let path = a.path.appending("segmentation")
+    private func segmentation(_ a: JSONFields, id: Int64, image: ImageEntry, needMask: Bool) throws -> DecodedSegmentation? {
+        var path: JSONPath { a.path.appending("segmentation") }   // built only for messages
         guard let seg = a.value["segmentation"], !seg.isNull else {
             report.record(.emptySegmentation, "\(a.path) (id \(id)): no segmentation")
             return nil
@@ -187,8 +196,17 @@ extension COCOImporter {
                 _ = try rleCounts(fields, width: width, height: height)
                 return nil
             }
-            let rle = try rleCounts(fields, width: width, height: height)
             // A valid compressed string is kept as written, so export gives back the same bytes.
+            if !needMask, case let .string(text)? = fields.value["counts"] {
+                do {
+                    let area = try RLE.compressedArea(text, width: width, height: height,
+                                                      source: fields.path.appending("counts").description)
+                    return DecodedSegmentation(area: area, text: text)
+                } catch let error as MaskError {
+                    throw StoreError.json(file: file, path: "", message: error.description)
+                }
+            }
+            let rle = try rleCounts(fields, width: width, height: height)
             if case let .string(text)? = fields.value["counts"] { return DecodedSegmentation(mask: rle, text: text) }
             return DecodedSegmentation(mask: rle, text: rle.compressed)
         default:

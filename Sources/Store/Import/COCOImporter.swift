@@ -19,9 +19,9 @@ final class COCOImporter {
     var report: ImportReport
     var categories = CategoryRegistry()
 
-    var imagesBySourceID: [Int64: ImageEntry] = [:]
+    var imagesBySourceID = SourceIDMap<ImageEntry>()
     var categoriesBySourceID: [Int64: CategoryEntry] = [:]
-    var annotationsBySourceID: [Int64: AnnotationEntry] = [:]
+    var annotationsBySourceID = SourceIDMap<AnnotationEntry>()
     /// Parts whose object came later in the file: (part row, object's source id, part's path).
     var pendingLinks: [(rowID: Int64, parentSourceID: Int64, imageRowID: Int64, index: Int)] = []
     /// PartImageNet: parts grouped per (image, object category), to derive the objects.

@@ -323,6 +323,14 @@ final class JSONStream {
                 if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
                 runEnd += 1
             }
+            // A string with no escape that ends inside the buffer (nearly every string): make
+            // it straight from the buffer, without the copy into `scratch`.
+            if scratch.count == 0, runEnd < end, buffer[runEnd] == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(start: buffer + position, count: runEnd - position),
+                                  as: UTF8.self)
+                position = runEnd + 1
+                return text
+            }
             if runEnd > position {
                 scratch.append(buffer + position, count: runEnd - position)
                 position = runEnd

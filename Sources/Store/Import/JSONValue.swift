@@ -33,19 +33,36 @@ enum JSONValue: Sendable {
 /// Where a value sits in a document, built into text only when an error needs it:
 /// `annotations[1234].segmentation.counts`.
 struct JSONPath: CustomStringConvertible, Sendable {
-    var components: [Component]
-
     enum Component: Sendable {
         case key(String)
         case index(Int)
     }
 
-    init(_ components: [Component] = []) { self.components = components }
+    // The first three components live inline and `more` stays empty (an empty array does not
+    // allocate), so `annotations[1234].segmentation` costs no heap allocation per element.
+    private var first: Component?, second: Component?, third: Component?
+    private var more: [Component] = []
 
-    static func element(_ array: String, _ index: Int) -> JSONPath { JSONPath([.key(array), .index(index)]) }
+    init(_ components: [Component] = []) {
+        for component in components { append(component) }
+    }
 
-    func appending(_ key: String) -> JSONPath { JSONPath(components + [.key(key)]) }
-    func appending(_ index: Int) -> JSONPath { JSONPath(components + [.index(index)]) }
+    static func element(_ array: String, _ index: Int) -> JSONPath {
+        var path = JSONPath()
+        path.first = .key(array)
+        path.second = .index(index)
+        return path
+    }
+
+    func appending(_ key: String) -> JSONPath { var path = self; path.append(.key(key)); return path }
+    func appending(_ index: Int) -> JSONPath { var path = self; path.append(.index(index)); return path }
+
+    private mutating func append(_ component: Component) {
+        if first == nil { first = component } else if second == nil { second = component }
+        else if third == nil { third = component } else { more.append(component) }
+    }
+
+    var components: [Component] { [first, second, third].compactMap { $0 } + more }
 
     var description: String {
         var text = ""

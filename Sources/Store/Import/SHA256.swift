@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// SHA-256 (FIPS 180-4), streaming, so an import can hash its file in the same pass that parses
@@ -10,6 +11,13 @@ public struct SHA256 {
     private var length: UInt64 = 0
     /// The message schedule, reused for every block (no allocation per 64 bytes).
     private var schedule = [UInt32](repeating: 0, count: 64)
+    /// Whether full blocks go to CKernels' SHA-NI rounds (when the CPU has them).
+    private let useHardware: Bool
+
+    /// A fresh hash. `useHardware: false` forces the portable rounds (tests compare the two).
+    public init(useHardware: Bool = true) {
+        self.useHardware = useHardware && vlk_has_sha_ni() == 1
+    }
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -32,9 +40,19 @@ public struct SHA256 {
             pendingCount += take; base += take; count -= take
             if pendingCount == 64 {
                 let block = pending
-                block.withUnsafeBytes { compress($0.baseAddress!) }
+                block.withUnsafeBytes { compressOne($0.baseAddress!) }
                 pendingCount = 0
+            } else {
+                return   // all of `data` went into the unfinished block
             }
+        }
+        if count >= 64 && useHardware {
+            let blocks = count / 64
+            withUnsafeMutableBytes(of: &state) { words in
+                _ = vlk_sha256_blocks(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                      base.assumingMemoryBound(to: UInt8.self), blocks)
+            }
+            base += blocks * 64; count -= blocks * 64
         }
         while count >= 64 {
             compress(base)
@@ -57,6 +75,18 @@ public struct SHA256 {
         length = savedLength
         let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
         return words.map { String(format: "%08x", $0) }.joined()
+    }
+
+    /// One block, through SHA-NI when available.
+    private mutating func compressOne(_ block: UnsafeRawPointer) {
+        if useHardware {
+            withUnsafeMutableBytes(of: &state) { words in
+                _ = vlk_sha256_blocks(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                      block.assumingMemoryBound(to: UInt8.self), 1)
+            }
+        } else {
+            compress(block)
+        }
     }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
