@@ -88,6 +88,13 @@ public struct ParseParameters: Sendable {
     /// descriptor, in the cluster method's matching and clustering; 0 matches descriptors alone.
     /// At 1 a patch on the far side of the box costs about as much as an unrelated descriptor.
     public var positionWeight: Float = 1
+    /// Weight of the geometric prior in the cluster method's votes: every retrieved base adds
+    /// `priorWeight / bases` to the class its own layout has at the patch's place in the box
+    /// (turned to face the target's way). 0 votes by correspondence alone. At 10 the prior
+    /// outweighs the ~2–4 of similarity a patch's five neighbours cast, and correspondence and
+    /// clustering decide between parts the layouts leave close (seed 0, 64 px, stride 4: mIoU
+    /// 24.1 → 27.5, AP50 15.9 → 20.0; seed 1: 22.6 → 26.0, 15.1 → 16.9).
+    public var priorWeight: Float = 10
     /// Seeds k-means so that a parse is reproducible.
     public var seed: UInt64 = 0
 
@@ -113,11 +120,13 @@ public enum ObjectParser {
         var bankDescriptors = [Float](), bankLabels = [Int32]()
         var bankPositions: [(patch: Int, mirrored: Bool)] = []
         let gridCount = target.gridH * target.gridW
+        var baseFacing: [Bool] = []
         for base in bases {
             // A base on the same grid is turned to face the way the target does (silhouettes).
             let mirrored = base.labels.count == gridCount && GeometricPrior.facing(
                 GeometricPrior.Layout(labels: base.labels, width: target.gridW, height: target.gridH),
                 foreground: target.foregroundGrid, width: target.gridW, height: target.gridH).mirrored
+            baseFacing.append(mirrored)
             for (i, label) in base.labels.enumerated() where label >= 0 {
                 bankDescriptors.append(contentsOf: base.descriptors[(i * dim)..<((i + 1) * dim)])
                 bankLabels.append(label)
@@ -154,7 +163,11 @@ public enum ObjectParser {
             grid = PostProcess.largestComponentPerLabel(grid, rows: target.gridH, cols: target.gridW)
             for (p, l) in grid.enumerated() where l > 0 { classScore[l] += patchScore[p]; classWeight[l] += 1 }
         case .cluster:
-            let votes = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: parts)
+            var votes = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: parts)
+            if parameters.priorWeight > 0 {
+                addPriorVotes(&votes, bases: bases, mirrored: baseFacing, fgPatches: fgPatches, gridW: target.gridW,
+                              gridCount: gridCount, weight: parameters.priorWeight)
+            }
             let k = min(parameters.clusters ?? (parts + 2), fgPatches.count)
             let kmeans = KMeans(rows: Retrieval.normalizedRows(fgDescriptors, dim: rowDim), dim: rowDim, k: k,
                                 seed: parameters.seed)
@@ -184,5 +197,23 @@ public enum ObjectParser {
                                      patches: grid.reduce(0) { $0 + ($1 == c ? 1 : 0) }))
         }
         return result
+    }
+
+    /// Adds each same-grid base's own class at every foreground patch's place (mirrored where
+    /// the base faces the other way) to `votes`, `weight / bases` per base.
+    static func addPriorVotes(_ votes: inout PartVotes, bases: [BaseObject], mirrored: [Bool], fgPatches: [Int],
+                              gridW: Int, gridCount: Int, weight: Float) {
+        let sameGrid = bases.indices.filter { bases[$0].labels.count == gridCount }
+        guard !sameGrid.isEmpty else { return }
+        let share = weight / Float(sameGrid.count)
+        for (i, p) in fgPatches.enumerated() {
+            let row = p / gridW, col = p % gridW
+            for b in sameGrid {
+                let q = mirrored[b] ? row * gridW + (gridW - 1 - col) : p
+                let label = Int(bases[b].labels[q])
+                guard label >= 0, label < votes.classes else { continue }
+                votes.weights[i * votes.classes + label] += share
+            }
+        }
     }
 }

@@ -25,6 +25,30 @@ import TestSupport
     #expect(parts.map(\.classIndex) == [1, 2])
     #expect(parts.first?.mask == (0..<64).map { UInt8($0 < 32 ? 1 : 0) }, "part 1 is the top half")
     parameters.positionWeight = 0
+    parameters.priorWeight = 0
     let blind = ObjectParser.parse(target, bases: [base], parts: 2, parameters: parameters)
     #expect(blind.count == 1, "without position, identical descriptors give one part: \(blind.map(\.classIndex))")
+}
+
+@Test func priorVotesFollowTheBaseLayoutAndItsFacing() throws {
+    // A 2×2 grid; the base's left column is part 1, its right column part 2.
+    let base = BaseObject(annotationID: 1, descriptors: [1, 0, 1, 0, 1, 0, 1, 0], labels: [1, 2, 1, 2])
+    let corr = Correspondence(target: [1, 0, 1, 0], base: [1, 0], dim: 2, m: 1)
+    let bankLabels: [Int32] = [0]
+    var votes = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: 2)
+    // Target patches 0 (top left) and 3 (bottom right); the base as it is, weight 4.
+    ObjectParser.addPriorVotes(&votes, bases: [base], mirrored: [false], fgPatches: [0, 3], gridW: 2, gridCount: 4, weight: 4)
+    #expect(votes.winner(0) == 1 && votes.winner(1) == 2)
+    #expect(votes.weights[0 * 3 + 1] == 4 && votes.weights[1 * 3 + 2] == 4)
+    // Mirrored, the sides swap; two bases share the weight.
+    var mirrored = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: 2)
+    ObjectParser.addPriorVotes(&mirrored, bases: [base, base], mirrored: [true, true], fgPatches: [0, 3], gridW: 2,
+                               gridCount: 4, weight: 4)
+    #expect(mirrored.winner(0) == 2 && mirrored.winner(1) == 1)
+    #expect(mirrored.weights[0 * 3 + 2] == 4)
+    // A base on another grid casts no prior vote.
+    let other = BaseObject(annotationID: 2, descriptors: [1, 0], labels: [1])
+    var none = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: 2)
+    ObjectParser.addPriorVotes(&none, bases: [other], mirrored: [false], fgPatches: [0, 3], gridW: 2, gridCount: 4, weight: 4)
+    #expect(none.weights == PartVotes(correspondence: corr, baseLabels: bankLabels, parts: 2).weights)
 }

@@ -41,6 +41,8 @@ struct ParseCommand: ParsableCommand {
     var neighbours: Int = 5
     @Option(name: .customLong("position-weight"), help: "cluster: weight of a patch's place in its box next to its descriptor (0: descriptors alone).")
     var positionWeight: Float = 1
+    @Option(name: .customLong("prior-weight"), help: "cluster: weight of the bases' own layouts in each patch's vote (0: correspondence alone).")
+    var priorWeight: Float = 10
     @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
     var saliencyThreshold: Float = 0.05
     @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
@@ -58,6 +60,7 @@ struct ParseCommand: ParsableCommand {
         guard ParseMethod(rawValue: method) != nil else { throw ValidationError("--method must be cluster, nn or prior, not '\(method)'") }
         guard k > 0, neighbours > 0, (clusters ?? 1) > 0 else { throw ValidationError("--k, --neighbours and --clusters must be positive") }
         guard positionWeight >= 0 else { throw ValidationError("--position-weight must not be negative") }
+        guard priorWeight >= 0 else { throw ValidationError("--prior-weight must not be negative") }
         _ = try shardParts()
     }
 
@@ -81,10 +84,11 @@ struct ParseCommand: ParsableCommand {
         options.parameters.clusters = clusters
         options.parameters.neighbours = neighbours
         options.parameters.positionWeight = positionWeight
+        options.parameters.priorWeight = priorWeight
         let builder = try features.builder(store: store)
         let cache = builder.cache
         let params = String(decoding: try JSONSerialization.data(withJSONObject: [
-            "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight),
+            "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight), "prior_weight": Double(priorWeight),
             "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
         ], options: [.sortedKeys]), as: UTF8.self)
 
