@@ -4,6 +4,7 @@ timm/DINO naming) once, and times the same forward passes vlpart runs.
 
   pytorch_vit.py make DIR                          # writes DIR/vits16.safetensors, DIR/vits8.safetensors
   pytorch_vit.py time MODEL --batch B --stride S --seconds T --threads N
+  pytorch_vit.py peak --threads N                  # FP32 GEMM ceiling: GFLOP/s of a 2048³ matmul
 Prints "images/s: X" like `vlpart bench features`.
 """
 import argparse, os, sys, time
@@ -67,9 +68,24 @@ def time_model(args):
     print(f"batches: {n}, seconds: {elapsed:.2f}, threads: {torch.get_num_threads()}")
 
 
+def gemm_peak(threads, seconds=3.0):
+    """GFLOP/s of a 2048³ FP32 matmul: the most arithmetic this machine does per second."""
+    torch.set_num_threads(threads)
+    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
+    for _ in range(2):
+        a @ b
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        a @ b
+        n += 1
+    print(f"GFLOP/s: {2 * 2048 ** 3 * n / (time.perf_counter() - start) / 1e9:.1f}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
+    elif sys.argv[1] == "peak":
+        gemm_peak(int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2)
     else:
         p = argparse.ArgumentParser()
         p.add_argument("cmd"); p.add_argument("model")

@@ -28,6 +28,19 @@ read -r v16 v16rss < <(measure "vlpart  S/16 b8" .build/release/vlpart bench fea
 read -r t16 t16rss < <(measure "pytorch S/16 b8" "$PY" bench/vit/pytorch_vit.py time "$DIR/vits16.safetensors" --batch 8 --seconds "$SECONDS_EACH" --threads "$THREADS")
 read -r v8 v8rss < <(measure "vlpart  S/8 s4" .build/release/vlpart bench features --model "$DIR/vits8.safetensors" --batch 1 --stride 4 --seconds "$SECONDS_EACH" --threads "$THREADS")
 read -r t8 t8rss < <(measure "pytorch S/8 s4" "$PY" bench/vit/pytorch_vit.py time "$DIR/vits8.safetensors" --batch 1 --stride 4 --seconds "$SECONDS_EACH" --threads "$THREADS")
+peak=$("$PY" bench/vit/pytorch_vit.py peak --threads "$THREADS" | awk '{print $2}')
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Forward FLOPs per image (2 per multiply-add): 12 blocks of qkv, proj, MLP and the two
+# attention products, plus the patch embedding. ViT-S/16 at 224: 197 tokens; S/8 stride 4: 3026.
+flops() {  # tokens, patch grid cells, patch size
+    awk -v n="$1" -v g="$2" -v p="$3" 'BEGIN { d = 384; h = 6
+        block = 2 * n * d * (3 * d) + 2 * n * d * d + 2 * 2 * n * d * (4 * d) + 2 * 2 * h * n * n * (d / h)
+        printf "%.3f", (12 * block + 2 * g * (3 * p * p) * d) / 1e9 }'
+}
+f16=$(flops 197 196 16); f8=$(flops 3026 3025 8)
+awk -v v="$v16" -v t="$t16" -v f="$f16" -v p="$peak" -v v8="$v8" -v t8="$t8" -v f8="$f8" 'BEGIN {
+    printf "arithmetic rate (GFLOP/s; FP32 matmul ceiling of this machine: %.0f):\n", p
+    printf "  S/16 b8 (%.2f GFLOP/image): vlpart %.0f, pytorch %.0f\n", f, v * f, t * f
+    printf "  S/8 s4  (%.1f GFLOP/image): vlpart %.0f, pytorch %.0f\n", f8, v8 * f8, t8 * f8 }'
 awk -v a="$v16" -v b="$t16" 'BEGIN { printf "ViT-S/16 224 batch 8: vlpart/pytorch = %.2fx (target 1.3x)\n", a / b }'
 awk -v a="$v8" -v b="$t8" -v r="$v8rss" 'BEGIN { printf "ViT-S/8 stride 4:     vlpart/pytorch = %.2fx (target 1.5x), vlpart peak RSS %d MB (limit 1536)\n", a / b, r }'
