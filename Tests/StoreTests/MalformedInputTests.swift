@@ -61,3 +61,35 @@ func malformedInputFailsWithPathAndLeavesStoreIdentical(name: String, text: Stri
     #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") } == walBefore)
     #expect(try store.stats().datasets.map(\.name) == ["paco"])
 }
+
+/// A failure inside SQLite half-way through a 64-row insert (forced by a temporary trigger)
+/// ends the import with an error and leaves the store as it was, whether SQLite aborts the
+/// statement or rolls the whole transaction back itself.
+@Test(arguments: ["ABORT", "ROLLBACK"])
+func sqliteFailureMidBatchLeavesStoreIdentical(raise: String) throws {
+    let (store, folder) = try makeTemporaryStore()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    _ = try store.importDataset(ImportOptions(format: .paco, file: fixtureURL("store", "paco.json").path,
+                                              imagesRoot: fixtureImages, dataset: "paco", role: .source))
+    let annotations = (1...300).map { i in
+        #"{"id": \#(i), "image_id": 1, "category_id": 1, "segmentation": [[1,1,9,1,9,9]], "bbox": [1,1,8,8], "area": 32}"#
+    }
+    let text = #"{"images": [{"id": 1, "file_name": "coco/a.png", "width": 48, "height": 40}], "categories": [{"id": 1, "name": "dog"}], "annotations": [\#(annotations.joined(separator: ","))]}"#
+    let file = folder.appendingPathComponent("many.json").path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+    try store.queue.writeWithoutTransaction { db in
+        try db.execute(sql: "CREATE TEMP TRIGGER fail_once BEFORE INSERT ON annotation WHEN NEW.source_id = 150 BEGIN SELECT RAISE(\(raise), 'forced failure'); END")
+    }
+    try store.queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    let before = try fileBytes(store.path)
+    #expect(throws: (any Error).self) {
+        _ = try store.importDataset(ImportOptions(format: .coco, file: file, imagesRoot: fixtureImages, dataset: "many", role: .source))
+    }
+    try store.queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    #expect(try fileBytes(store.path) == before)
+    #expect(try store.stats().datasets.map(\.name) == ["paco"])
+    // The connection is still usable: the same file imports once the trigger is gone.
+    try store.queue.writeWithoutTransaction { db in try db.execute(sql: "DROP TRIGGER fail_once") }
+    let report = try store.importDataset(ImportOptions(format: .coco, file: file, imagesRoot: fixtureImages, dataset: "many", role: .source))
+    #expect(report.objects == 300)
+}
