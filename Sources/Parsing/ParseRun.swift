@@ -155,7 +155,18 @@ public final class ParseRunner {
                                          minPartFraction: options.parameters.minPartFraction)
         } else {
             let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
-            parts = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters)
+            let found = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters)
+            if options.parameters.method == .cluster && options.parameters.smallPartPatches > 0 {
+                let layouts = try hits.map { try baseLayout(candidates[$0.index].id, plan: plan) }
+                let prior = GeometricPrior.parse(layouts: layouts, parts: plan.partNames.count, foreground: target.foreground,
+                                                 width: box.width, height: box.height,
+                                                 minPartFraction: options.parameters.minPartFraction)
+                let patchArea = Float(box.width * box.height) / Float(target.gridH * target.gridW)
+                parts = SmallPartFill.merge(clusters: found, prior: prior, patchArea: patchArea,
+                                            maxPatches: options.parameters.smallPartPatches)
+            } else {
+                parts = found
+            }
         }
         var provenance: [String: Any] = [
             "method": options.parameters.method.rawValue, "model_sha": cache.modelSHA, "settings": cache.settings.key,

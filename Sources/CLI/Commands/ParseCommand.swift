@@ -43,6 +43,8 @@ struct ParseCommand: ParsableCommand {
     var positionWeight: Float = 1
     @Option(name: .customLong("prior-weight"), help: "cluster: weight of the bases' own layouts in each patch's vote (0: correspondence alone).")
     var priorWeight: Float = 10
+    @Option(name: .customLong("small-part-patches"), help: "cluster: parts the geometric prior finds within this many patches replace the clusters' weaker answer (0: off).")
+    var smallPartPatches: Float = 4
     @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
     var saliencyThreshold: Float = 0.05
     @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
@@ -61,6 +63,7 @@ struct ParseCommand: ParsableCommand {
         guard k > 0, neighbours > 0, (clusters ?? 1) > 0 else { throw ValidationError("--k, --neighbours and --clusters must be positive") }
         guard positionWeight >= 0 else { throw ValidationError("--position-weight must not be negative") }
         guard priorWeight >= 0 else { throw ValidationError("--prior-weight must not be negative") }
+        guard smallPartPatches >= 0 else { throw ValidationError("--small-part-patches must not be negative") }
         _ = try shardParts()
     }
 
@@ -85,10 +88,11 @@ struct ParseCommand: ParsableCommand {
         options.parameters.neighbours = neighbours
         options.parameters.positionWeight = positionWeight
         options.parameters.priorWeight = priorWeight
+        options.parameters.smallPartPatches = smallPartPatches
         let builder = try features.builder(store: store)
         let cache = builder.cache
         let params = String(decoding: try JSONSerialization.data(withJSONObject: [
-            "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight), "prior_weight": Double(priorWeight),
+            "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight), "prior_weight": Double(priorWeight), "small_part_patches": Double(smallPartPatches),
             "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
         ], options: [.sortedKeys]), as: UTF8.self)
 
