@@ -40,23 +40,16 @@ public struct SHA256 {
             pendingCount += take; base += take; count -= take
             if pendingCount == 64 {
                 let block = pending
-                block.withUnsafeBytes { compressOne($0.baseAddress!) }
+                block.withUnsafeBytes { compressBlocks($0.baseAddress!, count: 1) }
                 pendingCount = 0
             } else {
                 return   // all of `data` went into the unfinished block
             }
         }
-        if count >= 64 && useHardware {
+        if count >= 64 {
             let blocks = count / 64
-            withUnsafeMutableBytes(of: &state) { words in
-                _ = vlk_sha256_blocks(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                      base.assumingMemoryBound(to: UInt8.self), blocks)
-            }
+            compressBlocks(base, count: blocks)
             base += blocks * 64; count -= blocks * 64
-        }
-        while count >= 64 {
-            compress(base)
-            base += 64; count -= 64
         }
         for i in 0..<count { pending[i] = base.load(fromByteOffset: i, as: UInt8.self) }
         pendingCount = count
@@ -77,15 +70,15 @@ public struct SHA256 {
         return words.map { String(format: "%08x", $0) }.joined()
     }
 
-    /// One block, through SHA-NI when available.
-    private mutating func compressOne(_ block: UnsafeRawPointer) {
+    /// `count` whole blocks at `base`, through SHA-NI when available.
+    private mutating func compressBlocks(_ base: UnsafeRawPointer, count: Int) {
         if useHardware {
             withUnsafeMutableBytes(of: &state) { words in
                 _ = vlk_sha256_blocks(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                      block.assumingMemoryBound(to: UInt8.self), 1)
+                                      base.assumingMemoryBound(to: UInt8.self), count)
             }
         } else {
-            compress(block)
+            for block in 0..<count { compress(base + 64 * block) }
         }
     }
 
