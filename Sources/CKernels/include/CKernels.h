@@ -51,9 +51,11 @@ long vlk_fetch_add(long *counter, long value);
 int vlk_has_sha_ni(void);
 
 /// Runs the SHA-256 compression function over `blocks` 64-byte blocks at `data`, updating the
-/// eight state words in place (FIPS 180-4 order, A first). Returns 1 when done, 0 without
-/// touching anything when the CPU lacks SHA-NI (the caller then uses its portable rounds).
-int vlk_sha256_blocks(uint32_t state[8], const uint8_t *data, long blocks);
+/// eight state words in place (FIPS 180-4 order, A first): with SHA-NI where the CPU has it.
+void vlk_sha256_blocks(uint32_t state[8], const uint8_t *data, long blocks);
+
+/// `vlk_sha256_blocks` with the portable rounds only (tests compare the two).
+void vlk_sha256_blocks_portable(uint32_t state[8], const uint8_t *data, long blocks);
 
 #ifdef __cplusplus
 }

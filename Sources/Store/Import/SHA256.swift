@@ -9,26 +9,13 @@ public struct SHA256 {
     private var pending = [UInt8](repeating: 0, count: 64)
     private var pendingCount = 0
     private var length: UInt64 = 0
-    /// The message schedule, reused for every block (no allocation per 64 bytes).
-    private var schedule = [UInt32](repeating: 0, count: 64)
-    /// Whether full blocks go to CKernels' SHA-NI rounds (when the CPU has them).
+    /// false: CKernels' portable rounds even where the CPU has SHA-NI.
     private let useHardware: Bool
 
     /// A fresh hash. `useHardware: false` forces the portable rounds (tests compare the two).
     public init(useHardware: Bool = true) {
-        self.useHardware = useHardware && vlk_has_sha_ni() == 1
+        self.useHardware = useHardware
     }
-
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
 
     mutating func update(_ data: UnsafeRawBufferPointer) {
         guard var base = data.baseAddress else { return }
@@ -70,39 +57,14 @@ public struct SHA256 {
         return words.map { String(format: "%08x", $0) }.joined()
     }
 
-    /// `count` whole blocks at `base`, through SHA-NI when available.
+    /// `count` whole blocks at `base`, through CKernels (SHA-NI rounds when the CPU has them).
     private mutating func compressBlocks(_ base: UnsafeRawPointer, count: Int) {
-        if useHardware {
-            withUnsafeMutableBytes(of: &state) { words in
-                _ = vlk_sha256_blocks(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                      base.assumingMemoryBound(to: UInt8.self), count)
-            }
-        } else {
-            for block in 0..<count { compress(base + 64 * block) }
+        let hardware = useHardware
+        withUnsafeMutableBytes(of: &state) { words in
+            let state = words.baseAddress!.assumingMemoryBound(to: UInt32.self)
+            let data = base.assumingMemoryBound(to: UInt8.self)
+            if hardware { vlk_sha256_blocks(state, data, count) } else { vlk_sha256_blocks_portable(state, data, count) }
         }
-    }
-
-    private mutating func compress(_ block: UnsafeRawPointer) {
-        var state = self.state
-        schedule.withUnsafeMutableBufferPointer { w in
-            Self.k.withUnsafeBufferPointer { k in
-                for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
-                for i in 16..<64 {
-                    let s0 = w[i - 15].rotr(7) ^ w[i - 15].rotr(18) ^ (w[i - 15] >> 3)
-                    let s1 = w[i - 2].rotr(17) ^ w[i - 2].rotr(19) ^ (w[i - 2] >> 10)
-                    w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                }
-                var (a, b, c, d, e, f, g, h) = state
-                for i in 0..<64 {
-                    let t1 = h &+ (e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
-                    let t2 = (a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-                    h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                }
-                state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
-                         state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
-            }
-        }
-        self.state = state
     }
 
     /// Hashes a whole file in 1 MiB chunks.
@@ -117,10 +79,6 @@ public struct SHA256 {
         }
         return hasher.finalizeHex()
     }
-}
-
-private extension UInt32 {
-    @inline(__always) func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
 
 /// Hashes a file on its own thread while the importer parses it, so the hash costs no wall
