@@ -179,10 +179,8 @@ extension COCOImporter {
             if outOfBounds {
                 report.record(.maskOutOfBounds, "\(a.path) (id \(id)): polygon outside the \(image.width)×\(image.height) image (clipped)")
             }
-            do {
+            try maskChecked {
                 try RLE.validatePolygons(coordinates, width: image.width, height: image.height, source: path.description)
-            } catch let error as MaskError {
-                throw StoreError.json(file: file, path: "", message: error.description)
             }
             let rle = RLE.fromPolygons(coordinates, width: image.width, height: image.height)
             return DecodedSegmentation(mask: rle, text: rle.compressed)
@@ -198,13 +196,10 @@ extension COCOImporter {
             }
             // A valid compressed string is kept as written, so export gives back the same bytes.
             if !needMask, case let .string(text)? = fields.value["counts"] {
-                do {
-                    let area = try RLE.compressedArea(text, width: width, height: height,
-                                                      source: fields.path.appending("counts").description)
-                    return DecodedSegmentation(area: area, text: text)
-                } catch let error as MaskError {
-                    throw StoreError.json(file: file, path: "", message: error.description)
+                let area = try maskChecked {
+                    try RLE.compressedArea(text, width: width, height: height, source: fields.path.appending("counts").description)
                 }
+                return DecodedSegmentation(area: area, text: text)
             }
             let rle = try rleCounts(fields, width: width, height: height)
             if case let .string(text)? = fields.value["counts"] { return DecodedSegmentation(mask: rle, text: text) }
@@ -217,7 +212,7 @@ extension COCOImporter {
 
     private func rleCounts(_ fields: JSONFields, width: Int, height: Int) throws -> RLE {
         guard let counts = fields.value["counts"] else { throw fields.error("missing", key: "counts") }
-        do {
+        return try maskChecked {
             switch counts {
             case let .string(text):
                 return try RLE(compressed: text, width: width, height: height,
@@ -237,6 +232,14 @@ extension COCOImporter {
             default:
                 throw fields.error("expected string or array, found \(counts.typeName)", key: "counts")
             }
+        }
+    }
+
+    /// Runs `body`, turning an Imaging `MaskError` (which already names its JSON path) into the
+    /// file's one-line `StoreError`.
+    private func maskChecked<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
         } catch let error as MaskError {
             throw StoreError.json(file: file, path: "", message: error.description)
         }
