@@ -34,3 +34,11 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+/// The one-line text of `problem` (an error or a message) about the file at `path`, with the
+/// path in front unless the text already starts with it. `Image.read`'s errors (and the store's
+/// file errors) name their file, so a caller that always prefixed the path printed it twice.
+public func fileErrorMessage(_ problem: Any, path: String) -> String {
+    let text = String(describing: problem)
+    return text.hasPrefix(path) ? text : "\(path): \(text)"
+}

@@ -67,7 +67,7 @@ public enum ParsingError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .cacheWrite(path, reason): "\(path): cannot write feature cache: \(reason)"
-        case let .image(path, reason): "\(path): \(reason)"
+        case let .image(path, reason): fileErrorMessage(reason, path: path)
         case let .missingFeatures(id, hint): "object \(id) has no cached features: \(hint)"
         case let .invalid(message): message
         }

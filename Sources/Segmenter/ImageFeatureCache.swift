@@ -57,12 +57,12 @@ public final class ImageFeatureCache: Sendable {
     public func features(imagePath path: String, backbone: Backbone) throws -> (grid: ImageFeatureGrid, cached: Bool) {
         let hash: String
         do { hash = try SHA256.hexDigest(ofFile: path) } catch {
-            throw SegmenterError.badInput("\(path): cannot read image: \(error)")
+            throw SegmenterError.badInput(fileErrorMessage(error, path: path))
         }
         if let grid = load(imageHash: hash) { return (grid, true) }
         let image: Image
         do { image = try Image.read(path: path) } catch {
-            throw SegmenterError.badInput("\(path): \(error)")
+            throw SegmenterError.badInput(fileErrorMessage(error, path: path))
         }
         let grid = try backbone.features(of: image, name: path)
         try save(grid, imageHash: hash)

@@ -40,7 +40,7 @@ public struct SegmenterRuntime: Sendable {
         if let cache { return try cache.features(imagePath: imagePath, backbone: backbone).grid }
         let loaded: Image
         if let image { loaded = image } else {
-            do { loaded = try Image.read(path: imagePath) } catch { throw SegmenterError.badInput("\(imagePath): \(error)") }
+            do { loaded = try Image.read(path: imagePath) } catch { throw SegmenterError.badInput(fileErrorMessage(error, path: imagePath)) }
         }
         return try backbone.features(of: loaded, name: imagePath)
     }
@@ -49,7 +49,7 @@ public struct SegmenterRuntime: Sendable {
     /// - Returns: the segmentation and the decoded image.
     public func segment(imagePath: String, objects: Vocabulary?, parts: Vocabulary) throws -> (Segmentation, Image) {
         let image: Image
-        do { image = try Image.read(path: imagePath) } catch { throw SegmenterError.badInput("\(imagePath): \(error)") }
+        do { image = try Image.read(path: imagePath) } catch { throw SegmenterError.badInput(fileErrorMessage(error, path: imagePath)) }
         let grid = try features(imagePath: imagePath, image: image)
         let segmentation = model.head.segment(features: grid.features, gridH: grid.gridH, gridW: grid.gridW,
                                               objects: objects, parts: parts, width: image.width, height: image.height)

@@ -31,3 +31,24 @@ import TestSupport
     let missing = try runVLPart(["features", "cache", "--model", dir.appendingPathComponent("nope.pth").path, "--db", db])
     #expect(missing.status != 0 && missing.stderr.contains("nope.pth"))
 }
+
+/// An image that went missing after import: `features cache` fails with one line that names the
+/// file once (the image error already names it; wrapping it used to print the path twice).
+@Test func featuresCacheNamesAMissingImageOnce() throws {
+    let dir = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let images = dir.appendingPathComponent("images")
+    try FileManager.default.copyItem(at: fixtureURL("store", "images"), to: images)
+    let db = dir.appendingPathComponent("s.sqlite").path
+    #expect(try runVLPart(["init", "--db", db]).status == 0)
+    let imported = try runVLPart(["import", "paco", fixtureURL("store", "paco.json").path, "--images", images.path,
+                                  "--dataset", "paco", "--role", "source", "--db", db])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    try FileManager.default.removeItem(at: images)
+    let model = fixtureURL("features", "dino_tiny.safetensors").path
+    let failed = try runVLPart(["features", "cache", "--model", model, "--size", "32", "--heads", "2", "--db", db])
+    #expect(failed.status != 0)
+    let line = failed.stderr.split(separator: "\n").last.map(String.init) ?? ""
+    let named = line.components(separatedBy: images.path).count - 1
+    #expect(named == 1, "the path should appear once: \(line)")
+}

@@ -125,3 +125,18 @@ func truncationAtEveryCutPointThrows(file: String) throws {
     }
     #expect(throws: ImageError.self) { try Image.read(path: "/tmp") }
 }
+
+/// A read error already names its file; wrapping it with `fileErrorMessage` must not name it again,
+/// while a message that lacks the path gets it in front.
+@Test func fileErrorMessageNamesTheFileOnce() {
+    let path = "/nonexistent/dir/x.png"
+    #expect(throws: ImageError.self) { try Image.read(path: path) }
+    do {
+        _ = try Image.read(path: path)
+    } catch {
+        let message = fileErrorMessage(error, path: path)
+        #expect(message.components(separatedBy: path).count == 2, "\(message)")
+        #expect(message.hasPrefix(path + ": cannot read image file"))
+    }
+    #expect(fileErrorMessage("checksum mismatch", path: path) == path + ": checksum mismatch")
+}
