@@ -35,14 +35,16 @@ extension GeometricPrior {
     ///   - parts: the borrowed taxonomy's part count (classes `1...parts`).
     ///   - foreground: `[height, width]` 0/1 target mask cropped to its box.
     ///   - minPartFraction: parts covering less of the foreground than this are dropped.
+    ///   - orient: turn each layout with ``facing``; `false` keeps the layouts' own `mirrored`
+    ///     (decided by the caller, e.g. from features).
     /// - Returns: one part per class that wins some foreground pixels; its score is the mean,
     ///   over its pixels, of the share of covering layouts that voted for it.
     public static func parse(layouts: [Layout], parts: Int, foreground: [UInt8], width: Int, height: Int,
-                             minPartFraction: Float = 0.005) -> [ParsedPart] {
+                             minPartFraction: Float = 0.005, orient: Bool = true) -> [ParsedPart] {
         precondition(foreground.count == width * height, "foreground \(foreground.count) ≠ \(width)×\(height)")
         guard parts > 0, !layouts.isEmpty else { return [] }
         let classes = parts + 1
-        let oriented = layouts.map { facing($0, foreground: foreground, width: width, height: height) }
+        let oriented = orient ? layouts.map { facing($0, foreground: foreground, width: width, height: height) } : layouts
         let votes = self.votes(layouts: oriented, classes: classes, width: width, height: height)
         var pixels = [Int](repeating: -1, count: width * height)
         var share = [Float](repeating: 0, count: classes), area = [Int](repeating: 0, count: classes)

@@ -61,6 +61,16 @@ public struct ParsedPart: Sendable {
     public let patches: Int
 }
 
+/// How a base object's left–right orientation relative to the target is decided.
+public enum Facing: String, Sendable, CaseIterable {
+    /// Whichever way the base's silhouette, stretched onto the target's box, overlaps the
+    /// target's mask more (shape only; a dog's box looks much the same both ways round).
+    case silhouette
+    /// Whichever way more target patches find a similar base patch near the same place in the
+    /// box: the head's descriptors sit where the head is (`ObjectParser.facesMirrored`).
+    case features
+}
+
 /// Which transfer the parser uses.
 public enum ParseMethod: String, Sendable, CaseIterable {
     /// vlpart's default: k-means clusters labelled by similarity-weighted votes of the top-k bases.
@@ -100,6 +110,9 @@ public struct ParseParameters: Sendable {
     /// 4 was best of 1, 2, 4, 8 on both dataset seeds (64 px, stride 4: mIoU 27.5 → 28.7 and
     /// 26.0 → 27.7, AP50 unchanged).
     public var smallPartPatches: Float = 4
+    /// How the cluster parser decides which way each base faces relative to the target (its
+    /// layout's prior votes and positions are mirrored to match).
+    public var facing: Facing = .features
     /// Seeds k-means so that a parse is reproducible.
     public var seed: UInt64 = 0
 
@@ -114,8 +127,11 @@ public enum ObjectParser {
     /// Parts of `target`, borrowed from `bases` under a taxonomy of `parts` parts.
     ///
     /// - Returns: the parts found, by class; absent parts are not invented.
+    ///
+    /// - Parameter mirrored: per base, whether it faces the other way; `nil` decides it here
+    ///   (`facings`). Callers that also stretch the bases' layouts pass the same decisions.
     public static func parse(_ target: TargetObject, bases: [BaseObject], parts: Int,
-                             parameters: ParseParameters = ParseParameters()) -> [ParsedPart] {
+                             parameters: ParseParameters = ParseParameters(), mirrored: [Bool]? = nil) -> [ParsedPart] {
         precondition(parameters.method != .prior, "ObjectParser transfers by features; the prior is GeometricPrior.parse")
         let dim = target.dim
         let fgPatches = (0..<target.foregroundGrid.count).filter { target.foregroundGrid[$0] != 0 }
@@ -125,13 +141,9 @@ public enum ObjectParser {
         var bankDescriptors = [Float](), bankLabels = [Int32]()
         var bankPositions: [(patch: Int, mirrored: Bool)] = []
         let gridCount = target.gridH * target.gridW
-        var baseFacing: [Bool] = []
-        for base in bases {
-            // A base on the same grid is turned to face the way the target does (silhouettes).
-            let mirrored = base.labels.count == gridCount && GeometricPrior.facing(
-                GeometricPrior.Layout(labels: base.labels, width: target.gridW, height: target.gridH),
-                foreground: target.foregroundGrid, width: target.gridW, height: target.gridH).mirrored
-            baseFacing.append(mirrored)
+        let baseFacing = mirrored ?? facings(target, bases: bases, facing: parameters.facing)
+        precondition(baseFacing.count == bases.count, "\(baseFacing.count) facings for \(bases.count) bases")
+        for (base, mirrored) in zip(bases, baseFacing) {
             for (i, label) in base.labels.enumerated() where label >= 0 {
                 bankDescriptors.append(contentsOf: base.descriptors[(i * dim)..<((i + 1) * dim)])
                 bankLabels.append(label)
@@ -202,6 +214,47 @@ public enum ObjectParser {
                                      patches: grid.reduce(0) { $0 + ($1 == c ? 1 : 0) }))
         }
         return result
+    }
+
+    /// Per base, whether it faces the other way from `target` (a base on another grid: `false`).
+    public static func facings(_ target: TargetObject, bases: [BaseObject], facing: Facing) -> [Bool] {
+        let gridCount = target.gridH * target.gridW
+        return bases.map { base in
+            guard base.labels.count == gridCount else { return false }
+            let bySilhouette = GeometricPrior.facing(
+                GeometricPrior.Layout(labels: base.labels, width: target.gridW, height: target.gridH),
+                foreground: target.foregroundGrid, width: target.gridW, height: target.gridH).mirrored
+            guard facing == .features else { return bySilhouette }
+            return facesMirrored(target, base: base) ?? bySilhouette
+        }
+    }
+
+    /// Whether `base` (on the target's grid) matches `target` better mirrored: every foreground
+    /// target patch takes its best cosine among the base's object patches within `window`
+    /// patches of its own place (or of its mirror image), and the two totals are compared.
+    /// `nil` when they tie or nothing is comparable.
+    public static func facesMirrored(_ target: TargetObject, base: BaseObject, window: Int = 1) -> Bool? {
+        let w = target.gridW, h = target.gridH, dim = target.dim
+        guard base.labels.count == w * h, base.descriptors.count == w * h * dim else { return nil }
+        let rows = Retrieval.normalizedRows(target.descriptors, dim: dim)
+        var totals: [Float] = [0, 0]
+        for p in 0..<(w * h) where target.foregroundGrid[p] != 0 {
+            let r = p / w, c = p % w
+            for (m, col) in [c, w - 1 - c].enumerated() {
+                var best: Float = -1
+                for rr in max(0, r - window)...min(h - 1, r + window) {
+                    for cc in max(0, col - window)...min(w - 1, col + window) where base.labels[rr * w + cc] >= 0 {
+                        var dot: Float = 0
+                        let t = p * dim, b = (rr * w + cc) * dim
+                        for k in 0..<dim { dot += rows[t + k] * base.descriptors[b + k] }
+                        best = max(best, dot)
+                    }
+                }
+                if best > -1 { totals[m] += best }
+            }
+        }
+        if totals[0] == totals[1] { return nil }
+        return totals[1] > totals[0]
     }
 
     /// Adds each same-grid base's own class at every foreground patch's place (mirrored where

@@ -30,6 +30,9 @@ public struct ParseRunOptions: Sendable {
     public var saliencyThreshold: Float = 0.05
     /// Base objects whose features and label grids stay in memory.
     public var baseCacheSize = 256
+    /// Image-guided refinement of every object's parts (`GuidedRefinement`); `nil` keeps the
+    /// parser's masks as they are.
+    public var refinement: GuidedRefinement.Settings? = GuidedRefinement.Settings()
 
     public init() {}
 }
@@ -95,21 +98,23 @@ public final class ParseRunner {
                 continue
             }
             do {
+                func pixels() throws -> Image {
+                    if let last = lastImage, last.path == object.imagePath { return last.image }
+                    let image = try Image.read(path: object.imagePath)
+                    lastImage = (object.imagePath, image)
+                    return image
+                }
                 var features = cache.load(id)
                 if features == nil, let builder {
-                    let image: Image
-                    if let last = lastImage, last.path == object.imagePath { image = last.image } else {
-                        image = try Image.read(path: object.imagePath)
-                        lastImage = (object.imagePath, image)
-                    }
-                    let computed = try builder.compute(object, image: image)
+                    let computed = try builder.compute(object, image: try pixels())
                     try cache.save(computed)
                     features = computed
                 }
                 guard let features else {
                     throw ParsingError.missingFeatures(annotationID: id, hint: "run `vlpart features cache` or pass --model")
                 }
-                let labels = try parse(object, features: features, plan: plan, runID: runID)
+                let labels = try parse(object, features: features, plan: plan, runID: runID,
+                                       pixels: options.refinement == nil ? nil : try pixels())
                 let result = try store.completeWorkItem(runID: runID, annotationID: id, labels: labels)
                 stats.parsed += 1
                 stats.parts += result.inserted + result.replaced
@@ -137,7 +142,10 @@ public final class ParseRunner {
     }
 
     /// One object's part annotations (not yet stored).
-    func parse(_ object: ObjectReference, features: ObjectFeatures, plan: BorrowPlan, runID: Int64) throws -> [Annotation] {
+    ///
+    /// - Parameter pixels: the object's decoded image, for `options.refinement`.
+    func parse(_ object: ObjectReference, features: ObjectFeatures, plan: BorrowPlan, runID: Int64,
+               pixels: Image? = nil) throws -> [Annotation] {
         let k = options.parameters.method == .nn ? 1 : options.k
         let candidates = plan.baseCategoryIDs.flatMap { baseBank[$0] ?? [] }
         guard !candidates.isEmpty else {
@@ -147,7 +155,7 @@ public final class ParseRunner {
         let image = object.image
         let box = FeatureCacheBuilder.cropBox(object.annotation.bbox, width: image.width, height: image.height)
         let target = try targetObject(object, features: features, box: box)
-        let parts: [ParsedPart]
+        var parts: [ParsedPart]
         if options.parameters.method == .prior {
             let layouts = try hits.map { try baseLayout(candidates[$0.index].id, plan: plan) }
             parts = GeometricPrior.parse(layouts: layouts, parts: plan.partNames.count, foreground: target.foreground,
@@ -155,18 +163,34 @@ public final class ParseRunner {
                                          minPartFraction: options.parameters.minPartFraction)
         } else {
             let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
-            let found = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters)
+            let facings = ObjectParser.facings(target, bases: bases, facing: options.parameters.facing)
+            let found = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters,
+                                           mirrored: facings)
             if options.parameters.method == .cluster && options.parameters.smallPartPatches > 0 {
-                let layouts = try hits.map { try baseLayout(candidates[$0.index].id, plan: plan) }
+                // The prior's small parts face the way the clusters' bases were turned.
+                let layouts = try zip(hits, facings).map { hit, mirrored in
+                    let l = try baseLayout(candidates[hit.index].id, plan: plan)
+                    return GeometricPrior.Layout(labels: l.labels, width: l.width, height: l.height, mirrored: mirrored)
+                }
                 let prior = GeometricPrior.parse(layouts: layouts, parts: plan.partNames.count, foreground: target.foreground,
                                                  width: box.width, height: box.height,
-                                                 minPartFraction: options.parameters.minPartFraction)
+                                                 minPartFraction: options.parameters.minPartFraction, orient: false)
                 let patchArea = Float(box.width * box.height) / Float(target.gridH * target.gridW)
                 parts = SmallPartFill.merge(clusters: found, prior: prior, patchArea: patchArea,
                                             maxPatches: options.parameters.smallPartPatches)
             } else {
                 parts = found
             }
+        }
+        if var settings = options.refinement, let pixels {
+            // Parts are placed to within a patch; the colours decide half a patch either side.
+            settings.uncertainty = max(1, Float(max(box.width / target.gridW, box.height / target.gridH)) / 2)
+            guard pixels.width == image.width, pixels.height == image.height else {
+                throw ParsingError.image(path: object.imagePath, reason: "is \(pixels.width)×\(pixels.height) pixels; the store recorded \(image.width)×\(image.height) at import")
+            }
+            parts = GuidedRefinement.refine(parts: parts, classes: plan.partNames.count + 1, foreground: target.foreground,
+                                            rgb: Self.rgb(pixels, box: box), width: box.width, height: box.height,
+                                            minPartFraction: options.parameters.minPartFraction, settings: settings)
         }
         var provenance: [String: Any] = [
             "method": options.parameters.method.rawValue, "model_sha": cache.modelSHA, "settings": cache.settings.key,
@@ -187,6 +211,19 @@ public final class ParseRunner {
                                      source: .parsed, runID: runID, status: .pending, provenance: json))
         }
         return result
+    }
+
+    /// `[box.height, box.width, 3]` colour of `image` inside `box`, in [0, 1].
+    static func rgb(_ image: Image, box: (x: Int, y: Int, width: Int, height: Int)) -> [Float] {
+        let c = image.channels
+        var out = [Float](repeating: 0, count: 3 * box.width * box.height)
+        for y in 0..<box.height {
+            for x in 0..<box.width {
+                let o = image.offset(x: box.x + x, y: box.y + y), t = 3 * (y * box.width + x)
+                for k in 0..<3 { out[t + k] = Float(image.pixels[o + (c >= 3 ? k : 0)]) / 255 }
+            }
+        }
+        return out
     }
 
     /// `store.partCategory`, memoised: it opens a write transaction on every call.

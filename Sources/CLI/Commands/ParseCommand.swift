@@ -45,6 +45,12 @@ struct ParseCommand: ParsableCommand {
     var priorWeight: Float = 10
     @Option(name: .customLong("small-part-patches"), help: "cluster: parts the geometric prior finds within this many patches replace the clusters' weaker answer (0: off).")
     var smallPartPatches: Float = 4
+    @Option(help: "cluster: how each retrieved base's left-right orientation is decided: features (descriptors agree place by place) or silhouette (mask shape only).")
+    var facing: String = Facing.features.rawValue
+    @Option(name: .customLong("refine-iterations"), help: "Image-guided refinement: mean-field iterations that move part boundaries onto the object's colour edges (0: off, keep the parser's masks).")
+    var refineIterations: Int = 10
+    @Option(name: .customLong("refine-sigma"), help: "Image-guided refinement: colour difference (RGB in 0…1) at which neighbours stop agreeing; smaller follows fainter edges.")
+    var refineSigma: Float = 0.06
     @Option(name: .customLong("saliency-threshold"), help: "Foreground cut on saliency for objects without a mask.")
     var saliencyThreshold: Float = 0.05
     @Option(name: .customLong("run"), help: "Name for a new run (default: parse-<id>).")
@@ -64,6 +70,9 @@ struct ParseCommand: ParsableCommand {
         guard positionWeight >= 0 else { throw ValidationError("--position-weight must not be negative") }
         guard priorWeight >= 0 else { throw ValidationError("--prior-weight must not be negative") }
         guard smallPartPatches >= 0 else { throw ValidationError("--small-part-patches must not be negative") }
+        guard Facing(rawValue: facing) != nil else { throw ValidationError("--facing must be features or silhouette, not '\(facing)'") }
+        guard refineIterations >= 0 else { throw ValidationError("--refine-iterations must not be negative") }
+        guard refineSigma > 0, refineSigma.isFinite else { throw ValidationError("--refine-sigma must be positive") }
         _ = try shardParts()
     }
 
@@ -89,10 +98,20 @@ struct ParseCommand: ParsableCommand {
         options.parameters.positionWeight = positionWeight
         options.parameters.priorWeight = priorWeight
         options.parameters.smallPartPatches = smallPartPatches
+        options.parameters.facing = Facing(rawValue: facing)!
+        if refineIterations > 0 {
+            var refinement = GuidedRefinement.Settings()
+            refinement.iterations = refineIterations
+            refinement.sigmaColor = refineSigma
+            options.refinement = refinement
+        } else {
+            options.refinement = nil
+        }
         let builder = try features.builder(store: store)
         let cache = builder.cache
         let params = String(decoding: try JSONSerialization.data(withJSONObject: [
             "method": method, "k": k, "clusters": clusters ?? 0, "neighbours": neighbours, "position_weight": Double(positionWeight), "prior_weight": Double(priorWeight), "small_part_patches": Double(smallPartPatches),
+            "facing": facing, "refine_iterations": refineIterations, "refine_sigma": Double(refineSigma),
             "settings": cache.settings.key, "model_sha": cache.modelSHA, "dataset": dataset ?? "*",
         ], options: [.sortedKeys]), as: UTF8.self)
 
