@@ -19,6 +19,9 @@ struct ParseCommand: ParsableCommand {
         --method prior is the featureless baseline: the k retrieved base objects' part masks, each \
         mirrored to match the target's silhouette, stretched onto the target's box and voted per \
         pixel (features pick the bases, nothing else). \
+        Every method's masks then go through image-guided refinement (--refine-iterations; 0 \
+        keeps them as the method made them, e.g. VLPart's parser exactly): boundaries within \
+        half a patch of a colour edge move onto it. \
         Labels are written as source=parsed, status=pending, with a score and provenance.
         Work is recorded per object: rerun with --resume RUN after a kill, and run disjoint \
         --shard i/n processes against the same store and --run name to split the work.
