@@ -15,7 +15,7 @@ public enum GuidedRefinement {
         /// Mean-field iterations.
         public var iterations = 10
         /// Neighbourhood half-width in pixels of the working resolution.
-        public var radius = 2
+        public var radius = 5
         /// Colour scale of the affinity, in RGB units of [0, 1] (Euclidean over the 3 channels).
         public var sigmaColor: Float = 0.06
         /// Weight of the neighbours' message against the unary (the given labelling).
