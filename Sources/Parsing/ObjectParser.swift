@@ -126,10 +126,9 @@ public struct ParseParameters: Sendable {
 public enum ObjectParser {
     /// Parts of `target`, borrowed from `bases` under a taxonomy of `parts` parts.
     ///
-    /// - Returns: the parts found, by class; absent parts are not invented.
-    ///
     /// - Parameter mirrored: per base, whether it faces the other way; `nil` decides it here
     ///   (`facings`). Callers that also stretch the bases' layouts pass the same decisions.
+    /// - Returns: the parts found, by class; absent parts are not invented.
     public static func parse(_ target: TargetObject, bases: [BaseObject], parts: Int,
                              parameters: ParseParameters = ParseParameters(), mirrored: [Bool]? = nil) -> [ParsedPart] {
         precondition(parameters.method != .prior, "ObjectParser transfers by features; the prior is GeometricPrior.parse")

@@ -195,6 +195,7 @@ public final class ParseRunner {
         var provenance: [String: Any] = [
             "method": options.parameters.method.rawValue, "model_sha": cache.modelSHA, "settings": cache.settings.key,
             "bases": hits.map { candidates[$0.index].id }, "similarities": hits.map { Double($0.similarity) },
+            "refine_iterations": pixels == nil ? 0 : options.refinement?.iterations ?? 0,
         ]
         var result: [Annotation] = []
         for part in parts {

@@ -72,6 +72,8 @@ private func parsedLabels(_ store: Store, run: Int64) throws -> [String] {
     #expect(!labels.isEmpty && labels.allSatisfy {
         $0.category.hasPrefix("car_(automobile):") && $0.annotation.source == .parsed && $0.annotation.score != nil
     })
+    // Provenance says the masks were refined against the image (on by default).
+    #expect(labels.allSatisfy { $0.annotation.provenance?.contains("\"refine_iterations\":10") == true })
     // Every parsed part lies inside its object's mask and overlaps the gold part it copies
     // (8×8 patches on a 39×42 box bound the overlap well below 1).
     let car = try #require(try store.objects(role: .target).first { $0.categoryName == "car_(automobile)" })
