@@ -112,13 +112,18 @@ public enum GuidedRefinement {
         let offsets = (-r...r).flatMap { dy in (-r...r).map { dx in (dy, dx) } }.filter { $0 != (0, 0) }
         let spatial = offsets.map { exp(-Float($0.0 * $0.0 + $0.1 * $0.1) / Float(2 * max(1, r * r))) }
         let inv = 1 / (2 * settings.sigmaColor * settings.sigmaColor)
-        var weights = [Float](repeating: 0, count: n * offsets.count)
         // Per pixel, the spatial weight of its on-object neighbours: messages are normalised by
         // it, not by the colour affinities, so where colours vary at random (noise, fine texture)
         // the neighbours say little and the given labelling stands.
         var reach = [Float](repeating: 0, count: n)
-        for y in 0..<h { for x in 0..<w where labels[y * w + x] >= 0 {
+        // Neighbour lists in compressed rows: affinities too small to move a message (below
+        // 1e-4 of a same-coloured neighbour's) are left out, which on textured objects is most.
+        var rowStart = [Int](repeating: 0, count: n + 1)
+        var neighbour: [Int32] = [], weight: [Float] = []
+        for y in 0..<h { for x in 0..<w {
             let i = y * w + x
+            defer { rowStart[i + 1] = neighbour.count }
+            guard labels[i] >= 0 else { continue }
             for (k, (dy, dx)) in offsets.enumerated() {
                 let yy = y + dy, xx = x + dx
                 guard yy >= 0, yy < h, xx >= 0, xx < w, labels[yy * w + xx] >= 0 else { continue }
@@ -126,35 +131,41 @@ public enum GuidedRefinement {
                 reach[i] += spatial[k]
                 let d0 = colour[3 * i] - colour[3 * j], d1 = colour[3 * i + 1] - colour[3 * j + 1]
                 let d2 = colour[3 * i + 2] - colour[3 * j + 2]
-                weights[i * offsets.count + k] = spatial[k] * exp(-(d0 * d0 + d1 * d1 + d2 * d2) * inv)
+                let affinity = exp(-(d0 * d0 + d1 * d1 + d2 * d2) * inv)
+                guard affinity > 1e-4 else { continue }
+                neighbour.append(Int32(j))
+                weight.append(spatial[k] * affinity)
             }
         } }
-        var message = [Float](repeating: 0, count: classes)
         var next = q
-        for _ in 0..<settings.iterations {
-            for y in 0..<h { for x in 0..<w where labels[y * w + x] >= 0 {
-                let i = y * w + x
-                for c in 0..<classes { message[c] = 0 }
-                for (k, (dy, dx)) in offsets.enumerated() {
-                    let wt = weights[i * offsets.count + k]
-                    guard wt > 0 else { continue }
-                    let j = (y + dy) * w + x + dx
-                    for c in 0..<classes { message[c] += wt * q[j * classes + c] }
-                }
-                // Normalised messages keep the pairwise term on the unary's scale whatever the radius.
-                let norm = reach[i] > 0 ? settings.pairwiseWeight / reach[i] : 0
-                var mx = -Float.infinity
-                for c in 0..<classes {
-                    let v = logUnary[i * classes + c] + norm * message[c]
-                    next[i * classes + c] = v
-                    mx = max(mx, v)
-                }
-                var s: Float = 0
-                for c in 0..<classes { let e = exp(next[i * classes + c] - mx); next[i * classes + c] = e; s += e }
-                for c in 0..<classes { next[i * classes + c] /= s }
-            } }
-            swap(&q, &next)
-        }
+        var message = [Float](repeating: 0, count: classes)
+        neighbour.withUnsafeBufferPointer { nb in weight.withUnsafeBufferPointer { wt in
+        logUnary.withUnsafeBufferPointer { unary in message.withUnsafeMutableBufferPointer { msg in
+            for _ in 0..<settings.iterations {
+                q.withUnsafeBufferPointer { cur in next.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<n where labels[i] >= 0 {
+                        for c in 0..<classes { msg[c] = 0 }
+                        for e in rowStart[i]..<rowStart[i + 1] {
+                            let j = Int(nb[e]) * classes, v = wt[e]
+                            for c in 0..<classes { msg[c] += v * cur[j + c] }
+                        }
+                        // Normalised messages keep the pairwise term on the unary's scale whatever the radius.
+                        let norm = reach[i] > 0 ? settings.pairwiseWeight / reach[i] : 0
+                        let o = i * classes
+                        var mx = -Float.infinity
+                        for c in 0..<classes {
+                            let v = unary[o + c] + norm * msg[c]
+                            out[o + c] = v
+                            mx = max(mx, v)
+                        }
+                        var s: Float = 0
+                        for c in 0..<classes { let e = exp(out[o + c] - mx); out[o + c] = e; s += e }
+                        for c in 0..<classes { out[o + c] /= s }
+                    }
+                } }
+                swap(&q, &next)
+            }
+        } } } }
         return (0..<n).map { i in
             guard labels[i] >= 0 else { return -1 }
             var best = 0
