@@ -1,7 +1,7 @@
 import Foundation
 
-/// Image-guided refinement of a part labelling (`vlpart parse --refine`): moves part boundaries
-/// from the patch grid onto the object's colour edges.
+/// Image-guided refinement of a part labelling (`vlpart parse --refine-iterations`): moves part
+/// boundaries from the patch grid onto the object's colour edges.
 ///
 /// Patch descriptors and base layouts place parts to within a patch (8 px at stride 8, ¼ of a
 /// 64-px crop); the pixels know exactly where a beak ends. This is mean-field inference in a
