@@ -12,13 +12,17 @@ import Foundation
 /// outside the object are never labelled and never vote.
 public enum GuidedRefinement {
     public struct Settings: Sendable, Equatable {
-        /// Mean-field iterations.
+        /// Mean-field iterations (10 beat 5 by 0.2 mIoU; 30 gained nothing).
         public var iterations = 10
-        /// Neighbourhood half-width in pixels of the working resolution.
+        /// Neighbourhood half-width in pixels of the working resolution. Measured on both
+        /// dataset seeds (64 px, stride 4, cluster mIoU / AP50): 2 gave 30.2 / 23.1 and
+        /// 30.9 / 20.3, 5 gives 30.7 / 24.7 and 31.6 / 22.5; 8 was no better and 1.7× slower.
         public var radius = 5
-        /// Colour scale of the affinity, in RGB units of [0, 1] (Euclidean over the 3 channels).
+        /// Colour scale of the affinity, in RGB units of [0, 1] (Euclidean over the 3 channels);
+        /// 0.03 and 0.1 were no better.
         public var sigmaColor: Float = 0.06
-        /// Weight of the neighbours' message against the unary (the given labelling).
+        /// Weight of the neighbours' message against the unary (the given labelling); 8, 16, 32
+        /// and 64 gave seed-0 cluster mIoU 29.6, 29.8, 30.0 and 30.1 at radius 2, 5 iterations.
         public var pairwiseWeight: Float = 32
         /// Half-width in box pixels of the band around each boundary where the given labelling
         /// is uncertain: the unary mixes the given label with the labelling box-blurred over this
@@ -43,6 +47,7 @@ public enum GuidedRefinement {
                               settings: Settings = Settings()) -> [Int] {
         precondition(labels.count == width * height && rgb.count == 3 * width * height,
                      "refine: \(labels.count) labels and \(rgb.count) colour values for \(width)×\(height)")
+        precondition(labels.allSatisfy { $0 < classes }, "refine: a label is not below \(classes) classes")
         guard classes > 1, width > 0, height > 0, settings.iterations > 0 else { return labels }
         let scale = min(1, Float(settings.maxSide) / Float(max(width, height)))
         let w = max(1, Int((Float(width) * scale).rounded())), h = max(1, Int((Float(height) * scale).rounded()))
