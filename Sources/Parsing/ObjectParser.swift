@@ -100,11 +100,15 @@ public struct ParseParameters: Sendable {
     public var positionWeight: Float = 1
     /// Weight of the geometric prior in the cluster method's votes: every retrieved base adds
     /// `priorWeight / bases` to the class its own layout has at the patch's place in the box
-    /// (turned to face the target's way). 0 votes by correspondence alone. At 10 the prior
+    /// (turned to face the target's way). 0 votes by correspondence alone. Above ~4 the prior
     /// outweighs the ~2–4 of similarity a patch's five neighbours cast, and correspondence and
-    /// clustering decide between parts the layouts leave close (seed 0, 64 px, stride 4: mIoU
-    /// 24.1 → 27.5, AP50 15.9 → 20.0; seed 1: 22.6 → 26.0, 15.1 → 16.9).
-    public var priorWeight: Float = 10
+    /// clustering decide between parts the layouts leave close (seed 0, 64 px, stride 4, no
+    /// refinement: 0 → 10 took mIoU 24.1 → 27.5, AP50 15.9 → 20.0; seed 1: 22.6 → 26.0,
+    /// 15.1 → 16.9). With image-guided refinement the boundaries come from the pixels, and more
+    /// weight on the layouts pays (mIoU / AP50, seed 0 and seed 1): 5 gave 29.2 / 23.4 and
+    /// 29.5 / 21.4, 10 gave 30.7 / 24.7 and 31.6 / 22.5, 20 gave 31.7 / 25.7 and 32.4 / 23.7,
+    /// 40 gives 32.1 / 26.5 and 32.6 / 25.4, 80 gave 31.6 / 25.4 and 32.5 / 25.4.
+    public var priorWeight: Float = 40
     /// cluster: prior parts up to this many patches in area replace what the clusters found for
     /// them when the clusters found less than half (`SmallPartFill`); 0 keeps the clusters' parts.
     /// 4 was best of 1, 2, 4, 8 on both dataset seeds (64 px, stride 4: mIoU 27.5 → 28.7 and
