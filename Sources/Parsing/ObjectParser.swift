@@ -131,7 +131,8 @@ public enum ObjectParser {
     /// Parts of `target`, borrowed from `bases` under a taxonomy of `parts` parts.
     ///
     /// - Parameter mirrored: per base, whether it faces the other way; `nil` decides it here
-    ///   (`facings`). Callers that also stretch the bases' layouts pass the same decisions.
+    ///   (`facings`, for the cluster method, the only one that uses it). Callers that also
+    ///   stretch the bases' layouts pass the same decisions.
     /// - Returns: the parts found, by class; absent parts are not invented.
     public static func parse(_ target: TargetObject, bases: [BaseObject], parts: Int,
                              parameters: ParseParameters = ParseParameters(), mirrored: [Bool]? = nil) -> [ParsedPart] {
@@ -144,7 +145,10 @@ public enum ObjectParser {
         var bankDescriptors = [Float](), bankLabels = [Int32]()
         var bankPositions: [(patch: Int, mirrored: Bool)] = []
         let gridCount = target.gridH * target.gridW
-        let baseFacing = mirrored ?? facings(target, bases: bases, facing: parameters.facing)
+        // Only the cluster method places base patches (positions, prior votes); nn matches
+        // descriptors alone, so its bases need no turning.
+        let baseFacing = mirrored ?? (parameters.method == .cluster
+            ? facings(target, bases: bases, facing: parameters.facing) : [Bool](repeating: false, count: bases.count))
         precondition(baseFacing.count == bases.count, "\(baseFacing.count) facings for \(bases.count) bases")
         for (base, mirrored) in zip(bases, baseFacing) {
             for (i, label) in base.labels.enumerated() where label >= 0 {
@@ -222,13 +226,16 @@ public enum ObjectParser {
     /// Per base, whether it faces the other way from `target` (a base on another grid: `false`).
     public static func facings(_ target: TargetObject, bases: [BaseObject], facing: Facing) -> [Bool] {
         let gridCount = target.gridH * target.gridW
+        // The target's rows are normalised once for all its bases.
+        let rows = facing == .features ? Retrieval.normalizedRows(target.descriptors, dim: target.dim) : []
         return bases.map { base in
             guard base.labels.count == gridCount else { return false }
-            let bySilhouette = GeometricPrior.facing(
+            if facing == .features, let mirrored = facesMirrored(target, normalizedRows: rows, base: base) {
+                return mirrored
+            }
+            return GeometricPrior.facing(
                 GeometricPrior.Layout(labels: base.labels, width: target.gridW, height: target.gridH),
                 foreground: target.foregroundGrid, width: target.gridW, height: target.gridH).mirrored
-            guard facing == .features else { return bySilhouette }
-            return facesMirrored(target, base: base) ?? bySilhouette
         }
     }
 
@@ -237,13 +244,20 @@ public enum ObjectParser {
     /// patches of its own place (or of its mirror image), and the two totals are compared.
     /// `nil` when they tie or nothing is comparable.
     public static func facesMirrored(_ target: TargetObject, base: BaseObject, window: Int = 1) -> Bool? {
+        facesMirrored(target, normalizedRows: Retrieval.normalizedRows(target.descriptors, dim: target.dim), base: base,
+                      window: window)
+    }
+
+    /// `facesMirrored` with the target's descriptor rows already L2-normalised.
+    static func facesMirrored(_ target: TargetObject, normalizedRows rows: [Float], base: BaseObject,
+                              window: Int = 1) -> Bool? {
         let w = target.gridW, h = target.gridH, dim = target.dim
         guard base.labels.count == w * h, base.descriptors.count == w * h * dim else { return nil }
-        let rows = Retrieval.normalizedRows(target.descriptors, dim: dim)
         var totals: [Float] = [0, 0]
         for p in 0..<(w * h) where target.foregroundGrid[p] != 0 {
             let r = p / w, c = p % w
-            for (m, col) in [c, w - 1 - c].enumerated() {
+            for m in 0..<2 {
+                let col = m == 0 ? c : w - 1 - c
                 var best: Float = -1
                 for rr in max(0, r - window)...min(h - 1, r + window) {
                     for cc in max(0, col - window)...min(w - 1, col + window) where base.labels[rr * w + cc] >= 0 {

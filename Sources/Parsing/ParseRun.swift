@@ -163,10 +163,12 @@ public final class ParseRunner {
                                          minPartFraction: options.parameters.minPartFraction)
         } else {
             let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
-            let facings = ObjectParser.facings(target, bases: bases, facing: options.parameters.facing)
+            // Decided once here (cluster only) for both the clusters and the prior's small parts.
+            let facings = options.parameters.method == .cluster
+                ? ObjectParser.facings(target, bases: bases, facing: options.parameters.facing) : nil
             let found = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters,
                                            mirrored: facings)
-            if options.parameters.method == .cluster && options.parameters.smallPartPatches > 0 {
+            if let facings, options.parameters.smallPartPatches > 0 {
                 // The prior's small parts face the way the clusters' bases were turned.
                 let layouts = try zip(hits, facings).map { hit, mirrored in
                     let l = try baseLayout(candidates[hit.index].id, plan: plan)
