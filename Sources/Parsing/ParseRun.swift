@@ -191,7 +191,9 @@ public final class ParseRunner {
                 throw ParsingError.image(path: object.imagePath, reason: "is \(pixels.width)×\(pixels.height) pixels; the store recorded \(image.width)×\(image.height) at import")
             }
             parts = GuidedRefinement.refine(parts: parts, classes: plan.partNames.count + 1, foreground: target.foreground,
-                                            rgb: Self.rgb(pixels, box: box), width: box.width, height: box.height,
+                                            rgb: pixels.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+                                                .converted(toChannels: 3).pixels.map { Float($0) / 255 },
+                                            width: box.width, height: box.height,
                                             minPartFraction: options.parameters.minPartFraction, settings: settings)
         }
         var provenance: [String: Any] = [
@@ -214,19 +216,6 @@ public final class ParseRunner {
                                      source: .parsed, runID: runID, status: .pending, provenance: json))
         }
         return result
-    }
-
-    /// `[box.height, box.width, 3]` colour of `image` inside `box`, in [0, 1].
-    static func rgb(_ image: Image, box: (x: Int, y: Int, width: Int, height: Int)) -> [Float] {
-        let c = image.channels
-        var out = [Float](repeating: 0, count: 3 * box.width * box.height)
-        for y in 0..<box.height {
-            for x in 0..<box.width {
-                let o = image.offset(x: box.x + x, y: box.y + y), t = 3 * (y * box.width + x)
-                for k in 0..<3 { out[t + k] = Float(image.pixels[o + (c >= 3 ? k : 0)]) / 255 }
-            }
-        }
-        return out
     }
 
     /// `store.partCategory`, memoised: it opens a write transaction on every call.
