@@ -81,21 +81,35 @@ extension SegmenterHead {
         }
         grads["logScale"] = Tensor(shape: [1], data: [dLogScale])
 
-        // b = a + dw3x3(a) + dwBias
-        var dA = depthwise3x3(dB, gridH: gridH, gridW: gridW, channels: h, kernel: p("dw").data, transpose: true)
-        for j in 0..<(n * h) { dA[j] += dB[j] }
-        var dKernel = [Float](repeating: 0, count: h * 9)
-        for r in 0..<gridH { for c in 0..<gridW {
-            let o = (r * gridW + c) * h
-            for ky in 0..<3 { for kx in 0..<3 {
-                let sr = r + ky - 1, sc = c + kx - 1
-                guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
-                let s = (sr * gridW + sc) * h
-                for ch in 0..<h { dKernel[ch * 9 + ky * 3 + kx] += dB[o + ch] * act.a[s + ch] }
+        // Back through the blocks: s_{k+1} = t_k + GELU(t_k·Mixₖᵀ + mixBiasₖ), t_k = s_k + dw_k(s_k) + dwBias_k.
+        var dS = dB
+        for k in stride(from: config.blocks - 1, through: 0, by: -1) {
+            if k < config.blocks - 1 {
+                var g = dS
+                for j in 0..<(n * h) { g[j] *= Self.geluDerivative(act.mixPre[k][j]) }
+                grads[Self.mixName(k)] = transposedProduct(g, act.mixInputs[k], rows: n, left: h, right: h)
+                grads[Self.mixBiasName(k)] = Tensor(shape: [h], data: columnSums(g, rows: n, cols: h))
+                let dT = Tensor(shape: [n, h], data: g).matmul(p(Self.mixName(k))).data
+                for j in 0..<(n * h) { dS[j] += dT[j] }
+            }
+            let dilation = 1 << k, input = act.blockInputs[k]
+            var dKernel = [Float](repeating: 0, count: h * 9)
+            for r in 0..<gridH { for c in 0..<gridW {
+                let o = (r * gridW + c) * h
+                for ky in 0..<3 { for kx in 0..<3 {
+                    let sr = r + (ky - 1) * dilation, sc = c + (kx - 1) * dilation
+                    guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
+                    let s = (sr * gridW + sc) * h
+                    for ch in 0..<h { dKernel[ch * 9 + ky * 3 + kx] += dS[o + ch] * input[s + ch] }
+                } }
             } }
-        } }
-        grads["dw"] = Tensor(shape: [h, 9], data: dKernel)
-        grads["dwBias"] = Tensor(shape: [h], data: columnSums(dB, rows: n, cols: h))
+            grads[Self.dwName(k)] = Tensor(shape: [h, 9], data: dKernel)
+            grads[Self.dwBiasName(k)] = Tensor(shape: [h], data: columnSums(dS, rows: n, cols: h))
+            let dInput = depthwise3x3(dS, gridH: gridH, gridW: gridW, channels: h, kernel: p(Self.dwName(k)).data,
+                                      dilation: dilation, transpose: true)
+            for j in 0..<(n * h) { dS[j] += dInput[j] }
+        }
+        let dA = dS
 
         // a = GELU(x · W1ᵀ + b1)
         var dH1 = dA

@@ -61,7 +61,10 @@ func unitRows(_ x: [Float], dim: Int) -> (rows: [Float], norms: [Float]) {
 /// Activations of one forward pass, kept for the backward pass.
 public struct HeadActivations: Sendable {
     public let patches: Int
+    /// `a` is `s₀`; `blockInputs[k]` is `s_k`, `mixInputs[k]`/`mixPre[k]` are `t_k` and the
+    /// MLP's pre-activation after block `k` (all but the last block).
     let x: [Float], h1: [Float], a: [Float], b: [Float]
+    let blockInputs: [[Float]], mixInputs: [[Float]], mixPre: [[Float]]
     let zObject: [Float], zPart: [Float]
     /// Unit-length patch embeddings, `[patches, embedDim]`.
     public let object: [Float], part: [Float]
@@ -79,14 +82,28 @@ extension SegmenterHead {
                      "features have \(features.count) values, expected \(n)×\(config.inputDim)")
         let h1 = affine(features, rows: n, weight: p("w1"), bias: p("b1"))
         let a = h1.map(Self.gelu)
-        var b = depthwise3x3(a, gridH: gridH, gridW: gridW, channels: h, kernel: p("dw").data, transpose: false)
-        let dwb = p("dwBias").data
-        for i in 0..<n { for c in 0..<h { b[i * h + c] += a[i * h + c] + dwb[c] } }
+        var s = a
+        var blockInputs: [[Float]] = [], mixInputs: [[Float]] = [], mixPre: [[Float]] = []
+        for k in 0..<config.blocks {
+            blockInputs.append(s)
+            var t = depthwise3x3(s, gridH: gridH, gridW: gridW, channels: h, kernel: p(Self.dwName(k)).data,
+                                 dilation: 1 << k, transpose: false)
+            let bias = p(Self.dwBiasName(k)).data
+            for i in 0..<n { for c in 0..<h { t[i * h + c] += s[i * h + c] + bias[c] } }
+            guard k < config.blocks - 1 else { s = t; break }
+            let m = affine(t, rows: n, weight: p(Self.mixName(k)), bias: p(Self.mixBiasName(k)))
+            mixInputs.append(t)
+            mixPre.append(m)
+            for j in 0..<(n * h) { t[j] += Self.gelu(m[j]) }
+            s = t
+        }
+        let b = s
         let zo = affine(b, rows: n, weight: p("wObject"), bias: p("bObject"))
         let zp = affine(b, rows: n, weight: p("wPart"), bias: p("bPart"))
         let (uo, no) = unitRows(zo, dim: config.embedDim)
         let (up, np) = unitRows(zp, dim: config.embedDim)
-        return HeadActivations(patches: n, x: features, h1: h1, a: a, b: b, zObject: zo, zPart: zp,
+        return HeadActivations(patches: n, x: features, h1: h1, a: a, b: b, blockInputs: blockInputs,
+                               mixInputs: mixInputs, mixPre: mixPre, zObject: zo, zPart: zp,
                                object: uo, part: up, normObject: no, normPart: np)
     }
 
@@ -118,15 +135,17 @@ extension SegmenterHead {
         return y
     }
 
-    /// Depthwise 3×3 convolution with zero padding over a `[gridH, gridW, channels]` map; with
-    /// `transpose` it applies the adjoint (the kernel flipped), which is its input gradient.
-    func depthwise3x3(_ x: [Float], gridH: Int, gridW: Int, channels: Int, kernel: [Float], transpose: Bool) -> [Float] {
+    /// Depthwise 3×3 convolution, taps `dilation` patches apart, with zero padding over a
+    /// `[gridH, gridW, channels]` map; with `transpose` it applies the adjoint (the kernel
+    /// flipped), which is its input gradient.
+    func depthwise3x3(_ x: [Float], gridH: Int, gridW: Int, channels: Int, kernel: [Float], dilation: Int = 1,
+                      transpose: Bool) -> [Float] {
         var y = [Float](repeating: 0, count: x.count)
         for r in 0..<gridH { for c in 0..<gridW {
             let o = (r * gridW + c) * channels
             for ky in 0..<3 { for kx in 0..<3 {
-                let sr = transpose ? r - (ky - 1) : r + (ky - 1)
-                let sc = transpose ? c - (kx - 1) : c + (kx - 1)
+                let sr = transpose ? r - (ky - 1) * dilation : r + (ky - 1) * dilation
+                let sc = transpose ? c - (kx - 1) * dilation : c + (kx - 1) * dilation
                 guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
                 let s = (sr * gridW + sc) * channels
                 let k = ky * 3 + kx

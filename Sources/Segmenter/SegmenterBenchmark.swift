@@ -10,6 +10,7 @@ public enum SegmenterBenchmark {
         public var grid = 28
         public var inputDim = 96
         public var hiddenDim = 256
+        public var blocks = 3
         public var embedDim = 384
         public var objects = 16
         public var parts = 89
@@ -36,7 +37,8 @@ public enum SegmenterBenchmark {
         config.epochs = 1
         config.batch = setup.batch
         config.balancePower = 0
-        let head = SegmenterHead(config: HeadConfig(inputDim: setup.inputDim, hiddenDim: setup.hiddenDim, embedDim: setup.embedDim))
+        let head = SegmenterHead(config: HeadConfig(inputDim: setup.inputDim, hiddenDim: setup.hiddenDim, embedDim: setup.embedDim,
+                                                          blocks: setup.blocks))
         func median(_ body: () -> Void) -> Double {
             body()
             var times: [Double] = []

@@ -105,7 +105,7 @@ extension TrainerState {
             best = try SegmenterHead(config: config, parameters: group("best."))
         } catch { throw SegmenterError.badCheckpoint("\(path): \(error)") }
         var first: [String: [Float]] = [:], second: [String: [Float]] = [:]
-        for name in SegmenterHead.parameterNames {
+        for name in head.parameterNames {
             guard let m = tensors["m." + name], let v = tensors["v." + name],
                   m.count == head.parameters[name]!.count, v.count == m.count else {
                 throw SegmenterError.badCheckpoint("\(path): optimiser moments of \(name) missing or mis-sized")

@@ -60,7 +60,7 @@ public final class SegmenterTrainer {
         self.objects = objects
         self.parts = parts
         self.config = config
-        parameters = SegmenterHead.parameterNames.map { name in
+        parameters = head.parameterNames.map { name in
             let t = head.parameters[name]!
             // Weight decay on matrices only (DINO's grouping): biases, vectors and the scale are exempt.
             return Parameter(name: name, shape: t.shape, values: t.data, decays: t.rank > 1)

@@ -27,7 +27,7 @@ func randomVocabulary(_ names: [String], dim: Int, seed: UInt64) throws -> Vocab
 @Test func modelFileRoundTripsHeadAndMetadata() throws {
     let dir = try makeTemporaryDirectory("seg-ckpt")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let head = SegmenterHead(config: HeadConfig(inputDim: 6, hiddenDim: 8, embedDim: 5), seed: 3)
+    let head = SegmenterHead(config: HeadConfig(inputDim: 6, hiddenDim: 8, embedDim: 5, blocks: 3), seed: 3)
     var report = TrainingReport()
     report.losses = [2, 1.5]
     report.bestEpoch = 1
@@ -39,7 +39,7 @@ func randomVocabulary(_ names: [String], dim: Int, seed: UInt64) throws -> Vocab
     try model.save(path: path)
     let loaded = try SegmenterModel.load(path: path)
     #expect(loaded.head.config == head.config)
-    for name in SegmenterHead.parameterNames {
+    for name in head.parameterNames {
         #expect(loaded.head.parameters[name]!.data == head.parameters[name]!.data, "\(name)")
     }
     #expect(loaded.settings == model.settings)
@@ -53,6 +53,16 @@ func randomVocabulary(_ names: [String], dim: Int, seed: UInt64) throws -> Vocab
     #expect { try SegmenterModel.load(path: bogus) } throws: { "\($0)".contains(bogus) }
 }
 
+/// Models written before heads had several blocks say nothing of `blocks`: they load as one block.
+@Test func headConfigWithoutBlocksDecodesAsOneBlock() throws {
+    let old = try JSONDecoder().decode(HeadConfig.self, from: Data(#"{"inputDim":96,"hiddenDim":256,"embedDim":384}"#.utf8))
+    #expect(old == HeadConfig(inputDim: 96, hiddenDim: 256, embedDim: 384, blocks: 1))
+    #expect(SegmenterHead(config: old).parameterNames.count == 11)
+    #expect(throws: DecodingError.self) {
+        try JSONDecoder().decode(HeadConfig.self, from: Data(#"{"inputDim":96,"hiddenDim":256,"embedDim":384,"blocks":0}"#.utf8))
+    }
+}
+
 /// Training 4 epochs straight equals training 2, saving the state, and resuming for 2 more.
 @Test func resumedTrainingMatchesAnUninterruptedRun() throws {
     let dir = try makeTemporaryDirectory("seg-resume")
@@ -64,7 +74,7 @@ func randomVocabulary(_ names: [String], dim: Int, seed: UInt64) throws -> Vocab
     config.epochs = 4
     config.batch = 2
     config.patience = 100
-    let head = SegmenterHead(config: HeadConfig(inputDim: 6, hiddenDim: 8, embedDim: 8), seed: 1)
+    let head = SegmenterHead(config: HeadConfig(inputDim: 6, hiddenDim: 8, embedDim: 8, blocks: 2), seed: 1)
     let straight = SegmenterTrainer(head: head, objects: objects, parts: parts, config: config)
     let full = straight.train(training: train, validation: val)
 
@@ -84,7 +94,7 @@ func randomVocabulary(_ names: [String], dim: Int, seed: UInt64) throws -> Vocab
     let resumed = second.train(training: train, validation: val, resume: state)
     #expect(resumed.losses == full.losses)
     #expect(resumed.bestEpoch == full.bestEpoch)
-    for name in SegmenterHead.parameterNames {
+    for name in head.parameterNames {
         expectClose(second.head.parameters[name]!.data, straight.head.parameters[name]!.data, atol: 0, rtol: 0, label: name)
     }
 }

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 p = argparse.ArgumentParser()
 p.add_argument("--grid", type=int, default=28); p.add_argument("--dim", type=int, default=96)
-p.add_argument("--hidden", type=int, default=256); p.add_argument("--embed", type=int, default=384)
+p.add_argument("--hidden", type=int, default=256); p.add_argument("--blocks", type=int, default=3); p.add_argument("--embed", type=int, default=384)
 p.add_argument("--objects", type=int, default=16); p.add_argument("--parts", type=int, default=89)
 p.add_argument("--batch", type=int, default=2); p.add_argument("--pixels", type=int, default=224)
 p.add_argument("--repeat", type=int, default=10); p.add_argument("--threads", type=int, default=2)
@@ -20,18 +20,23 @@ torch.manual_seed(0)
 
 
 class Head(nn.Module):
-    def __init__(self, d, h, e):
+    def __init__(self, d, h, e, blocks):
         super().__init__()
         self.fc1 = nn.Linear(d, h)
-        self.dw = nn.Conv2d(h, h, 3, padding=1, groups=h, bias=True)   # dwBias
+        # block k: depthwise 3x3 dilated 2^k with bias (dw, dwBias), then (all but the last) a residual MLP
+        self.dws = nn.ModuleList([nn.Conv2d(h, h, 3, padding=2 ** k, dilation=2 ** k, groups=h, bias=True)
+                                  for k in range(blocks)])
+        self.mix = nn.ModuleList([nn.Linear(h, h) for _ in range(blocks - 1)])
         self.obj = nn.Linear(h, e); self.part = nn.Linear(h, e)
         self.bg_obj = nn.Parameter(torch.randn(e)); self.bg_part = nn.Parameter(torch.randn(e))
         self.log_scale = nn.Parameter(torch.tensor(math.log(10.0)))
 
     def forward(self, x, gh, gw):            # x: [n, d] one image
-        a = F.gelu(self.fc1(x))               # [n, h]
-        m = a.t().reshape(1, -1, gh, gw)
-        b = a + self.dw(m).reshape(a.shape[1], -1).t()
+        b = F.gelu(self.fc1(x))               # [n, h]
+        for k, dw in enumerate(self.dws):
+            b = b + dw(b.t().reshape(1, -1, gh, gw)).reshape(b.shape[1], -1).t()
+            if k < len(self.mix):
+                b = b + F.gelu(self.mix[k](b))
         return F.normalize(self.obj(b), dim=1), F.normalize(self.part(b), dim=1)
 
     def logits(self, u, table, bg):
@@ -39,7 +44,7 @@ class Head(nn.Module):
         return self.log_scale.exp() * u @ t.t()
 
 
-head = Head(a.dim, a.hidden, a.embed)
+head = Head(a.dim, a.hidden, a.embed, a.blocks)
 objects = F.normalize(torch.randn(a.objects, a.embed), dim=1)
 parts = F.normalize(torch.randn(a.parts, a.embed), dim=1)
 n = a.grid * a.grid

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Segmenter head speed: training steps/s on cached features and segment images/s at 224 px,
 # vlpart (Swift, OpenBLAS) vs the same head in PyTorch CPU, same thread count, same machine.
-# Sizes: nano ViT features (28×28 patches of 96-d at 224 px), hidden 256, MiniLM 384-d,
+# Sizes: nano ViT features (28×28 patches of 96-d at 224 px), hidden 256, 3 spatial blocks, MiniLM 384-d,
 # 16 object + 89 part classes, 2 images per step.
 # Usage: bench/segmenter/run.sh   (THREADS=n to change the thread count, default 2)
 set -euo pipefail

@@ -14,6 +14,7 @@ struct BenchSegmenterCommand: ParsableCommand {
     @Option(help: "Patch grid side (224 px / patch 8 = 28).") var grid: Int = 28
     @Option(help: "Backbone feature channels.") var dim: Int = 96
     @Option(help: "Head hidden channels.") var hidden: Int = 256
+    @Option(help: "Head spatial blocks.") var blocks: Int = 3
     @Option(help: "Images per training step.") var batch: Int = 2
     @Option(help: "Output side, pixels.") var pixels: Int = 224
     @Option(help: "Timed repetitions.") var `repeat`: Int = 10
@@ -23,6 +24,7 @@ struct BenchSegmenterCommand: ParsableCommand {
         setup.grid = grid
         setup.inputDim = dim
         setup.hiddenDim = hidden
+        setup.blocks = blocks
         setup.batch = batch
         setup.pixels = pixels
         let (step, segment) = try SegmenterBenchmark.run(setup, repeats: `repeat`)

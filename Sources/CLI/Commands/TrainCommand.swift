@@ -61,6 +61,8 @@ struct TrainCommand: ParsableCommand {
     var patience: Int = 6
     @Option(help: "Hidden channels of the head.")
     var hidden: Int = 256
+    @Option(help: "Spatial blocks of the head: dilated 3×3 depthwise convolutions (reach 3, 7, 15, … patches).")
+    var blocks: Int = 3
     @Option(name: .customLong("val-fraction"), help: "Share of images held out for validation.")
     var valFraction: Double = 0.1
     @Option(help: "Seed of the head's initialisation, the split and the shuffles.")
@@ -75,8 +77,8 @@ struct TrainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard epochs > 0, batch > 0, lr > 0, hidden > 0, size > 0 else {
-            throw ValidationError("--epochs, --batch, --lr, --hidden and --size must be positive")
+        guard epochs > 0, batch > 0, lr > 0, hidden > 0, size > 0, blocks > 0 else {
+            throw ValidationError("--epochs, --batch, --lr, --hidden, --blocks and --size must be positive")
         }
         guard (0..<1).contains(valFraction) else { throw ValidationError("--val-fraction must be in [0, 1)") }
         guard parsedWeight >= 0 else { throw ValidationError("--parsed-weight must not be negative") }
@@ -97,6 +99,7 @@ struct TrainCommand: ParsableCommand {
         options.selection.runID = try runName.map { try store.run($0, kind: "parse").id }
         options.datasets = dataset.isEmpty ? nil : dataset
         options.hiddenDim = hidden
+        options.blocks = blocks
         options.trainer.epochs = epochs
         options.trainer.batch = batch
         options.trainer.learningRate = lr
