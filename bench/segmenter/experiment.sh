@@ -10,14 +10,14 @@
 # Usage: bench/segmenter/experiment.sh [WORKDIR]   (default /work/exp/segmenter)
 # Env: VLPART_BIN, MODEL (ViT; default /work/exp/nano60.safetensors, else pretrained here),
 #      DATA (seed-0 synth set; default /work/exp/data, else synthesised), EPOCHS, SIZE, STRIDE,
-#      PARSE_SIZE, PARSED_WEIGHT, MIN_SCORE, HIDDEN, BATCH, FACET, LAYER.
+#      PARSE_SIZE, PARSE_STRIDE, PARSED_WEIGHT, MIN_SCORE, HIDDEN, BLOCKS, BATCH, FACET, LAYER.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/work/exp/segmenter}
 bin=${VLPART_BIN:-.build/release/vlpart}
 [ -x "$bin" ] || swift build -c release >&2
-epochs=${EPOCHS:-15}; size=${SIZE:-112}; stride=${STRIDE:-}; hidden=${HIDDEN:-256}; batch=${BATCH:-2}; facet=${FACET:-token}; layer=${LAYER:-}
-parse_size=${PARSE_SIZE:-64}; weight=${PARSED_WEIGHT:-0.1}; min_score=${MIN_SCORE:-0.3}
+epochs=${EPOCHS:-15}; size=${SIZE:-112}; stride=${STRIDE:-4}; hidden=${HIDDEN:-256}; blocks=${BLOCKS:-3}; batch=${BATCH:-2}; facet=${FACET:-token}; layer=${LAYER:-}
+parse_size=${PARSE_SIZE:-64}; parse_stride=${PARSE_STRIDE:-4}; weight=${PARSED_WEIGHT:-0.1}; min_score=${MIN_SCORE:-0.3}
 novel=dog,sparrow,bus,jar
 mkdir -p "$work"
 db="$work/store.sqlite"
@@ -41,20 +41,20 @@ if [ ! -f "$db" ]; then
     "$bin" import coco "$data/target.json" --images "$data/images" --dataset synth-target --role target --db "$db" >&2
     "$bin" import folder "$data/folder" --dataset synth-folder --role target --db "$db" >&2
 fi
-run=p$parse_size
+run=p$parse_size-st$parse_stride
 if ! "$bin" eval parse --gt "$data/target_gt.json" --run "$run" --db "$db" >/dev/null 2>&1; then
     say "parse the target objects (as scripts/demo.sh: features cache, taxonomy propose, approve, parse)"
-    "$bin" features cache --model "$model" --size "$parse_size" --db "$db" >&2
+    "$bin" features cache --model "$model" --size "$parse_size" --stride "$parse_stride" --db "$db" >&2
     "$bin" taxonomy propose --db "$db" >&2
     "$bin" taxonomy review --approve-all --min-score 0 --db "$db" >&2
-    "$bin" parse --model "$model" --size "$parse_size" --run "$run" --shard 0/1 --db "$db" >&2
+    "$bin" parse --model "$model" --size "$parse_size" --stride "$parse_stride" --run "$run" --shard 0/1 --db "$db" >&2
 fi
 parse_line=$("$bin" eval parse --gt "$data/target_gt.json" --run "$run" --db "$db" | tail -1)
 
-common=(--db "$db" --model "$model" --size "$size" --epochs "$epochs" --hidden "$hidden" --batch "$batch" --facet "$facet" --seed 0 --json)
+common=(--db "$db" --model "$model" --size "$size" --epochs "$epochs" --hidden "$hidden" --blocks "$blocks" --batch "$batch" --facet "$facet" --seed 0 --json)
 [ -n "$layer" ] && common+=(--layer "$layer")
 [ -n "$stride" ] && common+=(--stride "$stride")
-tag="s$size${stride:+-st$stride}-e$epochs-h$hidden-b$batch-w$weight"
+tag="s$size${stride:+-st$stride}-e$epochs-h$hidden-k$blocks-b$batch-w$weight"
 [ "$facet" = token ] || tag+="-$facet"
 [ -n "$layer" ] && tag+="-l$layer"
 train() {  # name, extra flags...

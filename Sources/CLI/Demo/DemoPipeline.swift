@@ -70,10 +70,12 @@ struct DemoPipeline {
     private func trainSegmenters(into report: inout DemoReport, model: String, test: String, categories: [JSONValue]) throws {
         let variants: [(name: String, slug: String, args: [String])] = [
             ("(a) base gold only", "base-only", ["--include", "gold"]),
-            ("(b) + parsed novel", "with-parsed", ["--include", "gold,parsed", "--run", "cluster"]),
+            ("(b) + parsed novel", "with-parsed", ["--include", "gold,parsed", "--run", "cluster",
+                                                   "--parsed-weight", String(plan.parsedWeight)]),
         ] + (plan.quick ? [] : [
             ("(c) + parsed ≥ \(plan.acceptScore)", "parsed-above", ["--include", "gold,parsed", "--run", "cluster",
-                                                                    "--min-score", String(plan.acceptScore)]),
+                                                                    "--min-score", String(plan.acceptScore),
+                                                                    "--parsed-weight", String(plan.parsedWeight)]),
         ])
         let gallery = try Self.galleryImages(testGT: test + "/target_gt.json", count: plan.galleryImages)
         let vocabulary = Self.vocabulary(categories)
@@ -82,7 +84,7 @@ struct DemoPipeline {
             let seg = path("segmenter-\(v.slug).safetensors")
             let training = try runner.jsonStep("train segmenter \(v.name)", ["train", "--out", seg, "--model", model,
                 "--size", String(plan.segmentSize), "--epochs", String(plan.segmenterEpochs), "--seed", String(plan.seed),
-                "--json", "--db", db] + v.args)
+                "--json", "--db", db] + (plan.segmentStride.map { ["--stride", String($0)] } ?? []) + v.args)
             let evaluation = try runner.jsonStep("evaluate segmenter \(v.name)", ["eval", "seg", "--model", seg,
                 "--gt", test + "/source.json", "--gt", test + "/target_gt.json", "--images", test + "/images", "--json", "--db", db])
             report.segmenters.append(DemoReport.SegmenterResult(
