@@ -93,16 +93,21 @@ extension SegmenterHead {
                 for j in 0..<(n * h) { dS[j] += dT[j] }
             }
             let dilation = 1 << k, input = act.blockInputs[k]
-            var dKernel = [Float](repeating: 0, count: h * 9)
-            for r in 0..<gridH { for c in 0..<gridW {
-                let o = (r * gridW + c) * h
-                for ky in 0..<3 { for kx in 0..<3 {
-                    let sr = r + (ky - 1) * dilation, sc = c + (kx - 1) * dilation
-                    guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
-                    let s = (sr * gridW + sc) * h
-                    for ch in 0..<h { dKernel[ch * 9 + ky * 3 + kx] += dS[o + ch] * input[s + ch] }
+            // Accumulated as [9, h] (contiguous inner loop), stored as the kernel's [h, 9].
+            var dTaps = [Float](repeating: 0, count: 9 * h)
+            dS.withUnsafeBufferPointer { dS in input.withUnsafeBufferPointer { input in dTaps.withUnsafeMutableBufferPointer { dTaps in
+                for r in 0..<gridH { for c in 0..<gridW {
+                    let o = (r * gridW + c) * h
+                    for ky in 0..<3 { for kx in 0..<3 {
+                        let sr = r + (ky - 1) * dilation, sc = c + (kx - 1) * dilation
+                        guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
+                        let s = (sr * gridW + sc) * h, t = (ky * 3 + kx) * h
+                        for ch in 0..<h { dTaps[t + ch] += dS[o + ch] * input[s + ch] }
+                    } }
                 } }
-            } }
+            } } }
+            var dKernel = [Float](repeating: 0, count: h * 9)
+            for ch in 0..<h { for t in 0..<9 { dKernel[ch * 9 + t] = dTaps[t * h + ch] } }
             grads[Self.dwName(k)] = Tensor(shape: [h, 9], data: dKernel)
             grads[Self.dwBiasName(k)] = Tensor(shape: [h], data: columnSums(dS, rows: n, cols: h))
             let dInput = depthwise3x3(dS, gridH: gridH, gridW: gridW, channels: h, kernel: p(Self.dwName(k)).data,

@@ -140,18 +140,22 @@ extension SegmenterHead {
     /// flipped), which is its input gradient.
     func depthwise3x3(_ x: [Float], gridH: Int, gridW: Int, channels: Int, kernel: [Float], dilation: Int = 1,
                       transpose: Bool) -> [Float] {
+        // Taps laid out [9, channels], so the inner loop runs over contiguous memory and vectorises.
+        var taps = [Float](repeating: 0, count: 9 * channels)
+        for ch in 0..<channels { for k in 0..<9 { taps[k * channels + ch] = kernel[ch * 9 + k] } }
         var y = [Float](repeating: 0, count: x.count)
-        for r in 0..<gridH { for c in 0..<gridW {
-            let o = (r * gridW + c) * channels
-            for ky in 0..<3 { for kx in 0..<3 {
-                let sr = transpose ? r - (ky - 1) * dilation : r + (ky - 1) * dilation
-                let sc = transpose ? c - (kx - 1) * dilation : c + (kx - 1) * dilation
-                guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
-                let s = (sr * gridW + sc) * channels
-                let k = ky * 3 + kx
-                for ch in 0..<channels { y[o + ch] += kernel[ch * 9 + k] * x[s + ch] }
+        x.withUnsafeBufferPointer { x in taps.withUnsafeBufferPointer { taps in y.withUnsafeMutableBufferPointer { y in
+            for r in 0..<gridH { for c in 0..<gridW {
+                let o = (r * gridW + c) * channels
+                for ky in 0..<3 { for kx in 0..<3 {
+                    let sr = transpose ? r - (ky - 1) * dilation : r + (ky - 1) * dilation
+                    let sc = transpose ? c - (kx - 1) * dilation : c + (kx - 1) * dilation
+                    guard sr >= 0, sr < gridH, sc >= 0, sc < gridW else { continue }
+                    let s = (sr * gridW + sc) * channels, t = (ky * 3 + kx) * channels
+                    for ch in 0..<channels { y[o + ch] += taps[t + ch] * x[s + ch] }
+                } }
             } }
-        } }
+        } } }
         return y
     }
 
