@@ -114,10 +114,9 @@ extension SegmenterHead {
                                       dilation: dilation, transpose: true)
             for j in 0..<(n * h) { dS[j] += dInput[j] }
         }
-        let dA = dS
 
-        // a = GELU(x · W1ᵀ + b1)
-        var dH1 = dA
+        // s₀ = GELU(x · W1ᵀ + b1)
+        var dH1 = dS
         for j in 0..<(n * h) { dH1[j] *= Self.geluDerivative(act.h1[j]) }
         grads["w1"] = transposedProduct(dH1, act.x, rows: n, left: h, right: config.inputDim)
         grads["b1"] = Tensor(shape: [h], data: columnSums(dH1, rows: n, cols: h))

@@ -61,9 +61,9 @@ func unitRows(_ x: [Float], dim: Int) -> (rows: [Float], norms: [Float]) {
 /// Activations of one forward pass, kept for the backward pass.
 public struct HeadActivations: Sendable {
     public let patches: Int
-    /// `a` is `s₀`; `blockInputs[k]` is `s_k`, `mixInputs[k]`/`mixPre[k]` are `t_k` and the
+    /// `blockInputs[k]` is `s_k` (`s₀ = GELU(h1)`), `mixInputs[k]`/`mixPre[k]` are `t_k` and the
     /// MLP's pre-activation after block `k` (all but the last block).
-    let x: [Float], h1: [Float], a: [Float], b: [Float]
+    let x: [Float], h1: [Float], b: [Float]
     let blockInputs: [[Float]], mixInputs: [[Float]], mixPre: [[Float]]
     let zObject: [Float], zPart: [Float]
     /// Unit-length patch embeddings, `[patches, embedDim]`.
@@ -81,8 +81,7 @@ extension SegmenterHead {
         precondition(features.count == n * config.inputDim,
                      "features have \(features.count) values, expected \(n)×\(config.inputDim)")
         let h1 = affine(features, rows: n, weight: p("w1"), bias: p("b1"))
-        let a = h1.map(Self.gelu)
-        var s = a
+        var s = h1.map(Self.gelu)
         var blockInputs: [[Float]] = [], mixInputs: [[Float]] = [], mixPre: [[Float]] = []
         for k in 0..<config.blocks {
             blockInputs.append(s)
@@ -102,7 +101,7 @@ extension SegmenterHead {
         let zp = affine(b, rows: n, weight: p("wPart"), bias: p("bPart"))
         let (uo, no) = unitRows(zo, dim: config.embedDim)
         let (up, np) = unitRows(zp, dim: config.embedDim)
-        return HeadActivations(patches: n, x: features, h1: h1, a: a, b: b, blockInputs: blockInputs,
+        return HeadActivations(patches: n, x: features, h1: h1, b: b, blockInputs: blockInputs,
                                mixInputs: mixInputs, mixPre: mixPre, zObject: zo, zPart: zp,
                                object: uo, part: up, normObject: no, normPart: np)
     }
