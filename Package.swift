@@ -26,13 +26,13 @@ let package = Package(
 
         // Library modules; arrows only point down DESIGN.md's table.
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md", "Autodiff/README.md"]),
-        .target(name: "Imaging", dependencies: ["CImageCodecs"]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs"], exclude: ["README.md"]),
         .target(name: "Store", dependencies: ["Imaging", "CKernels", .product(name: "GRDB", package: "GRDB.swift")],
                 exclude: ["README.md"]),
         .target(name: "Taxonomy", dependencies: ["Store", "Yams"], exclude: ["README.md"]),
         .target(name: "Features", dependencies: ["Tensor", "Imaging"],
                 exclude: ["README.md", "Text/README.md", "Pretrain/README.md"]),
-        .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"]),
+        .target(name: "Parsing", dependencies: ["Features", "Taxonomy", "Store", "Tensor", "Imaging"], exclude: ["README.md"]),
         .target(name: "Segmenter", dependencies: ["Features", "Store", "Tensor", "Imaging"]),
         .target(name: "Synth", dependencies: ["Imaging", "Store", "Tensor"], exclude: ["README.md"]),
         .target(name: "Review", dependencies: ["Store", "Taxonomy", "Imaging", .product(name: "GRDB", package: "GRDB.swift")],
