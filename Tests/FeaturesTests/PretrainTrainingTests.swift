@@ -98,8 +98,8 @@ struct PretrainTrainingTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("model.safetensors").path
         try trainer.saveBackbone(path: path)
-        let vit = try ViTCheckpoint.load(path: path, heads: 2)
-        #expect(vit.config.dim == 32 && vit.config.depth == 2 && vit.config.patchSize == 8)
+        let vit = try ViTCheckpoint.load(path: path)   // heads from the file's metadata
+        #expect(vit.config.dim == 32 && vit.config.depth == 2 && vit.config.patchSize == 8 && vit.config.heads == 2)
 
         var rng = PretrainRandom(seed: 5)
         for size in [32, 48] {   // native grid, then a resampled position embedding

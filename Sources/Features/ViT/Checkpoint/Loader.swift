@@ -9,9 +9,10 @@ public enum ViTCheckpoint {
     ///
     /// - Parameters:
     ///   - path: `.safetensors`, `.pth`/`.pt`/`.bin`, or a directory with `model.safetensors` (+ `config.json`).
+    ///   - heads: overrides the head count (default: `config.json`, else the safetensors metadata
+    ///     `heads` that `vlpart pretrain` writes, else width / 64).
     /// - Throws: `TensorIOError` for damaged files, `FeatureError` for missing/unused keys, shape
     ///   mismatches or an inconsistent configuration; every message names `path`.
-    ///   - heads: overrides the head count (default: `config.json`, else width / 64).
     public static func load(path: String, heads: Int? = nil) throws -> VisionTransformer {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -36,7 +37,11 @@ public enum ViTCheckpoint {
             }
             raw = try SafeTensors.read(path: weightsPath)
         } else if path.hasSuffix(".safetensors") {
-            raw = try SafeTensors.read(path: path)
+            let (tensors, metadata) = try SafeTensors.readWithMetadata(path: path)
+            raw = tensors
+            // vlpart's own backbones (and the experiment scripts in bench/) record their head
+            // count, which width / 64 gets wrong for the small synthetic models (96 → 1, not 3).
+            if let h = metadata["heads"].flatMap(Int.init) { config = ["num_attention_heads": h] }
         } else if path.hasSuffix(".pth") || path.hasSuffix(".pt") || path.hasSuffix(".bin") {
             raw = try TorchCheckpoint.read(path: path)
         } else {
