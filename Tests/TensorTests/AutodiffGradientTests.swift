@@ -91,6 +91,19 @@ func checkGradients(_ label: String, seed: UInt64, inputs: [(String, [Int])], sc
 @Test func rowGradients() {
     checkGradients("concatRows", seed: 16, inputs: [("a", [2, 3]), ("b", [4, 3])]) { t, v in t.concatRows(v[0], v[1]) }
     checkGradients("strideRows", seed: 17, inputs: [("x", [3 * 4, 5])]) { t, v in t.strideRows(v[0], stride: 4, offset: 0) }
+    // Row 2 taken twice and row 1 never: the repeated row's gradient must be the sum.
+    checkGradients("gatherRows", seed: 18, inputs: [("x", [4, 3])]) { t, v in t.gatherRows(v[0], rows: [2, 0, 3, 2]) }
+}
+
+@Test func meanSquaredErrorGradients() {
+    let target: [Float] = (0..<12).map { Float($0 % 5) / 4 - 0.5 }
+    checkGradients("meanSquaredError", seed: 19, inputs: [("x", [3, 4])], scalarOutput: true) { t, v in t.meanSquaredError(v[0], target: target) }
+}
+
+@Test func meanSquaredErrorValue() {
+    let tape = Tape(recording: false)
+    let x = tape.constant([1, 2, 3, 4], shape: [2, 2])
+    #expect(abs(tape.scalar(tape.meanSquaredError(x, target: [0, 2, 5, 4])) - 1.25) < 1e-6)   // (1 + 0 + 4 + 0) / 4
 }
 
 @Test(arguments: [(1, 3, 1), (2, 5, 2), (3, 4, 4)])

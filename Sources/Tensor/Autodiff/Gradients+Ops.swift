@@ -256,6 +256,42 @@ extension Tape {
         return out
     }
 
+    /// Rows `x[rows[0]], x[rows[1]], …` of `x [n, c]` → `[rows.count, c]`; a row may be taken
+    /// more than once (its gradient is the sum). Masked autoencoding uses it to keep the visible
+    /// tokens and to lay a shared mask token into the hidden places.
+    public func gatherRows(_ x: Var, rows: [Int]) -> Var {
+        let c = shape(x).last ?? 1, n = count(x) / c
+        precondition(rows.allSatisfy { $0 >= 0 && $0 < n }, "gatherRows: a row outside 0..<\(n) of \(shape(x))")
+        let xp = valuePointer(x)
+        let y = Buffer(zeros: rows.count * c)
+        for (i, r) in rows.enumerated() { (y.pointer + i * c).update(from: xp + r * c, count: c) }
+        var out = Var(index: 0)
+        out = output(shape: [rows.count, c], value: y, inputs: [x]) { [unowned self] in
+            let dy = gradPointer(out), dx = gradPointer(x)
+            for (i, r) in rows.enumerated() {
+                let d = dx + r * c, s = dy + i * c
+                for j in 0..<c { d[j] += s[j] }
+            }
+        }
+        return out
+    }
+
+    /// `mean((x − target)²)` over every element: a scalar (MAE's pixel loss).
+    public func meanSquaredError(_ x: Var, target: [Float]) -> Var {
+        let n = count(x)
+        precondition(target.count == n && n > 0, "meanSquaredError: \(target.count) targets for \(shape(x))")
+        let xp = valuePointer(x)
+        var s: Double = 0
+        target.withUnsafeBufferPointer { t in for i in 0..<n { let d = Double(xp[i] - t[i]); s += d * d } }
+        let y = Buffer([Float(s / Double(n))])
+        var out = Var(index: 0)
+        out = output(shape: [], value: y, inputs: [x]) { [unowned self] in
+            let g = 2 * gradPointer(out)[0] / Float(n), dx = gradPointer(x)
+            target.withUnsafeBufferPointer { t in for i in 0..<n { dx[i] += g * (xp[i] - t[i]) } }
+        }
+        return out
+    }
+
     /// Every `stride`-th row of `x [groups·stride, c]` starting at `offset` → `[groups, c]`
     /// (the CLS token of each image in a batch of token sequences).
     public func strideRows(_ x: Var, stride: Int, offset: Int = 0) -> Var {
