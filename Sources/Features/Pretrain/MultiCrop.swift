@@ -23,7 +23,7 @@ public struct MultiCrop: Sendable, Equatable, Codable {
     public func crops(of image: Image, rng: inout PretrainRandom) -> (globals: [[Float]], locals: [[Float]]) {
         var globals: [[Float]] = []
         for i in 0..<2 {
-            var x = randomResizedCrop(image, size: globalSize, scale: globalScale, rng: &rng)
+            var x = Self.randomResizedCrop(image, size: globalSize, scale: globalScale, rng: &rng)
             flipAndColorJitter(&x, size: globalSize, rng: &rng)
             // First global crop: always blurred; second: rarely blurred, sometimes solarised.
             if rng.chance(i == 0 ? 1.0 : 0.1) { blur(&x, size: globalSize, rng: &rng) }
@@ -33,7 +33,7 @@ public struct MultiCrop: Sendable, Equatable, Codable {
         }
         var locals: [[Float]] = []
         for _ in 0..<localCount {
-            var x = randomResizedCrop(image, size: localSize, scale: localScale, rng: &rng)
+            var x = Self.randomResizedCrop(image, size: localSize, scale: localScale, rng: &rng)
             flipAndColorJitter(&x, size: localSize, rng: &rng)
             if rng.chance(0.5) { blur(&x, size: localSize, rng: &rng) }
             Augment.normalize(&x, size: localSize)
@@ -57,7 +57,7 @@ public struct MultiCrop: Sendable, Equatable, Codable {
     /// torchvision `RandomResizedCrop(size, scale, ratio=(3/4, 4/3))`: up to ten tries for a
     /// box of the drawn area and aspect, else a centre crop; resampled with an antialiased
     /// bilinear (triangle) filter, as PIL does. Returns `[3, size, size]` in `[0, 1]`.
-    func randomResizedCrop(_ image: Image, size: Int, scale: ClosedRange<Double>, rng: inout PretrainRandom) -> [Float] {
+    static func randomResizedCrop(_ image: Image, size: Int, scale: ClosedRange<Double>, rng: inout PretrainRandom) -> [Float] {
         let w = image.width, h = image.height, area = Double(w * h)
         var box: (x: Int, y: Int, w: Int, h: Int)? = nil
         for _ in 0..<10 {

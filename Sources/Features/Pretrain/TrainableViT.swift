@@ -67,19 +67,7 @@ public final class TrainableViT {
         add("patch_embed.proj.weight", [d, 3, a.patchSize, a.patchSize]) { Float($0.uniform(-bound, bound)) }
         add("patch_embed.proj.bias", [d]) { Float($0.uniform(-bound, bound)) }
         for i in 0..<a.depth {
-            let b = "blocks.\(i)."
-            add(b + "norm1.weight", [d]) { _ in 1 }
-            add(b + "norm1.bias", [d]) { _ in 0 }
-            add(b + "attn.qkv.weight", [3 * d, d]) { $0.truncatedNormal(std: 0.02) }
-            add(b + "attn.qkv.bias", [3 * d]) { _ in 0 }
-            add(b + "attn.proj.weight", [d, d]) { $0.truncatedNormal(std: 0.02) }
-            add(b + "attn.proj.bias", [d]) { _ in 0 }
-            add(b + "norm2.weight", [d]) { _ in 1 }
-            add(b + "norm2.bias", [d]) { _ in 0 }
-            add(b + "mlp.fc1.weight", [hidden, d]) { $0.truncatedNormal(std: 0.02) }
-            add(b + "mlp.fc1.bias", [hidden]) { _ in 0 }
-            add(b + "mlp.fc2.weight", [d, hidden]) { $0.truncatedNormal(std: 0.02) }
-            add(b + "mlp.fc2.bias", [d]) { _ in 0 }
+            Self.addBlockParameters(&ps, prefix: "blocks.\(i).", dim: d, hidden: hidden, rng: &rng)
         }
         add("norm.weight", [d]) { _ in 1 }
         add("norm.bias", [d]) { _ in 0 }
@@ -96,23 +84,71 @@ public final class TrainableViT {
     ///   - pixels: `[batch, 3, size, size]`, normalised RGB planes.
     /// - Returns: `[batch, dim]`.
     public func forward(_ tape: Tape, pixels: [Float], batch: Int, size: Int) -> Var {
-        let a = architecture, g = size / a.patchSize, n = 1 + g * g
-        func p(_ name: String) -> Var { tape.parameter(named[name]!) }
+        let n = 1 + (size / architecture.patchSize) * (size / architecture.patchSize)
+        let x = blocks(tape, embed(tape, pixels: pixels, batch: batch, size: size), batch: batch)
+        return finalNorm(tape, tape.strideRows(x, stride: n))                                         // [B, D]
+    }
+
+    /// Patch embedding, CLS token and position embedding: `[batch·(1 + g²), dim]`, image-major,
+    /// each image's CLS row first.
+    public func embed(_ tape: Tape, pixels: [Float], batch: Int, size: Int) -> Var {
+        let g = size / architecture.patchSize
         let patches = tape.patchEmbed(images: pixels, batch: batch, channels: 3, height: size, width: size,
-                                      weight: p("patch_embed.proj.weight"), bias: p("patch_embed.proj.bias"))
-        let pos = tape.interpolatePositionEmbedding(p("pos_embed"), gridHeight: g, gridWidth: g)
-        var x = tape.prependClassToken(patches, classToken: p("cls_token"), position: pos, batch: batch)  // [B·N, D]
-        for i in 0..<a.depth {
-            let b = "blocks.\(i)."
-            let h = tape.layerNorm(x, weight: p(b + "norm1.weight"), bias: p(b + "norm1.bias"), eps: 1e-6)
-            let qkv = tape.linear(h, weight: p(b + "attn.qkv.weight"), bias: p(b + "attn.qkv.bias"))   // [B·N, 3D]
-            let o = tape.attention(qkv, batch: batch, heads: a.heads)                                  // [B·N, D]
-            x = tape.add(x, tape.linear(o, weight: p(b + "attn.proj.weight"), bias: p(b + "attn.proj.bias")))
-            let h2 = tape.layerNorm(x, weight: p(b + "norm2.weight"), bias: p(b + "norm2.bias"), eps: 1e-6)
-            let f = tape.gelu(tape.linear(h2, weight: p(b + "mlp.fc1.weight"), bias: p(b + "mlp.fc1.bias")))
-            x = tape.add(x, tape.linear(f, weight: p(b + "mlp.fc2.weight"), bias: p(b + "mlp.fc2.bias")))
+                                      weight: p(tape, "patch_embed.proj.weight"), bias: p(tape, "patch_embed.proj.bias"))
+        let pos = tape.interpolatePositionEmbedding(p(tape, "pos_embed"), gridHeight: g, gridWidth: g)
+        return tape.prependClassToken(patches, classToken: p(tape, "cls_token"), position: pos, batch: batch)
+    }
+
+    /// The transformer blocks over `batch` equal-length token sequences stacked as rows.
+    public func blocks(_ tape: Tape, _ tokens: Var, batch: Int) -> Var {
+        var x = tokens
+        for i in 0..<architecture.depth {
+            x = Self.block(tape, x, batch: batch, heads: architecture.heads, prefix: "blocks.\(i).") { p(tape, $0) }
         }
-        let cls = tape.strideRows(x, stride: n)                                                       // [B, D]
-        return tape.layerNorm(cls, weight: p("norm.weight"), bias: p("norm.bias"), eps: 1e-6)
+        return x
+    }
+
+    /// The final LayerNorm (`norm.*`).
+    public func finalNorm(_ tape: Tape, _ x: Var) -> Var {
+        tape.layerNorm(x, weight: p(tape, "norm.weight"), bias: p(tape, "norm.bias"), eps: 1e-6)
+    }
+
+    func p(_ tape: Tape, _ name: String) -> Var { tape.parameter(named[name]!) }
+
+    /// One pre-norm timm `Block` (attention then MLP, each residual) whose parameters are
+    /// `prefix` + `norm1.weight`, `attn.qkv.weight`, …, looked up through `parameter`.
+    static func block(_ tape: Tape, _ x: Var, batch: Int, heads: Int, prefix b: String,
+                      parameter p: (String) -> Var) -> Var {
+        let h = tape.layerNorm(x, weight: p(b + "norm1.weight"), bias: p(b + "norm1.bias"), eps: 1e-6)
+        let qkv = tape.linear(h, weight: p(b + "attn.qkv.weight"), bias: p(b + "attn.qkv.bias"))   // [B·N, 3D]
+        let o = tape.attention(qkv, batch: batch, heads: heads)                                    // [B·N, D]
+        let x = tape.add(x, tape.linear(o, weight: p(b + "attn.proj.weight"), bias: p(b + "attn.proj.bias")))
+        let h2 = tape.layerNorm(x, weight: p(b + "norm2.weight"), bias: p(b + "norm2.bias"), eps: 1e-6)
+        let f = tape.gelu(tape.linear(h2, weight: p(b + "mlp.fc1.weight"), bias: p(b + "mlp.fc1.bias")))
+        return tape.add(x, tape.linear(f, weight: p(b + "mlp.fc2.weight"), bias: p(b + "mlp.fc2.bias")))
+    }
+
+    /// Appends the parameters of one timm `Block` of width `dim` named `prefix…` to `ps`, with
+    /// DINO's initialisation (unit norms, zero biases, `trunc_normal_(std=.02)` weights).
+    static func addBlockParameters(_ ps: inout [Parameter], prefix b: String, dim d: Int, hidden: Int,
+                                   rng: inout PretrainRandom) {
+        func add(_ name: String, _ shape: [Int], _ make: (inout PretrainRandom) -> Float) {
+            let n = shape.reduce(1, *)
+            var values = [Float](repeating: 0, count: n)
+            for i in 0..<n { values[i] = make(&rng) }
+            ps.append(Parameter(name: name, shape: shape, values: values))
+        }
+        add(b + "norm1.weight", [d]) { _ in 1 }
+        add(b + "norm1.bias", [d]) { _ in 0 }
+        add(b + "attn.qkv.weight", [3 * d, d]) { $0.truncatedNormal(std: 0.02) }
+        add(b + "attn.qkv.bias", [3 * d]) { _ in 0 }
+        add(b + "attn.proj.weight", [d, d]) { $0.truncatedNormal(std: 0.02) }
+        add(b + "attn.proj.bias", [d]) { _ in 0 }
+        add(b + "norm2.weight", [d]) { _ in 1 }
+        add(b + "norm2.bias", [d]) { _ in 0 }
+        add(b + "mlp.fc1.weight", [hidden, d]) { $0.truncatedNormal(std: 0.02) }
+        add(b + "mlp.fc1.bias", [hidden]) { _ in 0 }
+        add(b + "mlp.fc2.weight", [d, hidden]) { $0.truncatedNormal(std: 0.02) }
+        add(b + "mlp.fc2.bias", [d]) { _ in 0 }
     }
 }
