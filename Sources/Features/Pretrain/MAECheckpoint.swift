@@ -1,0 +1,75 @@
+import Foundation
+import Tensor
+
+/// Saving and resuming a masked-autoencoder run, and exporting its encoder.
+///
+/// A checkpoint is one safetensors file: `encoder.<name>` (timm names), `decoder.<name>`,
+/// `optimizer.exp_avg.<name>`, `optimizer.exp_avg_sq.<name>`, and metadata `format`, `step`,
+/// `optimizer_steps` and `config` (JSON of ``MAEConfig``). Random streams derive from the seed
+/// and the step, so the seed in `config` is the whole RNG state.
+extension MAETrainer {
+    public static let checkpointFormat = "vlpart-mae-checkpoint-1"
+
+    /// Writes the full training state to `path` (atomically: temporary file, then rename).
+    public func saveCheckpoint(path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for p in encoder.parameters { tensors["encoder." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        for p in decoder.parameters { tensors["decoder." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        for (i, p) in optimizer.parameters.enumerated() {
+            tensors["optimizer.exp_avg." + p.name] = Tensor(shape: p.shape, data: optimizer.firstMoments[i].array)
+            tensors["optimizer.exp_avg_sq." + p.name] = Tensor(shape: p.shape, data: optimizer.secondMoments[i].array)
+        }
+        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        try SafeTensors.write(tensors, path: path, metadata: [
+            "format": Self.checkpointFormat, "step": String(step), "optimizer_steps": String(optimizer.stepCount),
+            "config": configJSON,
+        ])
+    }
+
+    /// A trainer restored from a checkpoint written by ``saveCheckpoint(path:)``.
+    /// - Throws: `PretrainError.badCheckpoint` when the file is not one (a DINO checkpoint
+    ///   included) or is damaged, `TensorIOError` when it cannot be read.
+    public static func resume(path: String, imageCount: Int) throws -> MAETrainer {
+        let (tensors, meta) = try SafeTensors.readWithMetadata(path: path)
+        guard meta["format"] == checkpointFormat else {
+            throw PretrainError.badCheckpoint(path: path, reason: "format is \(meta["format"] ?? "missing"), expected \(checkpointFormat)")
+        }
+        guard let configText = meta["config"], let step = meta["step"].flatMap(Int.init),
+              let optimizerSteps = meta["optimizer_steps"].flatMap(Int.init),
+              let config = try? JSONDecoder().decode(MAEConfig.self, from: Data(configText.utf8)) else {
+            throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
+        }
+        let trainer = MAETrainer(config: config, imageCount: imageCount)
+        func restore(_ key: String, into buffer: Buffer, shape: [Int]) throws {
+            guard let t = tensors[key] else { throw PretrainError.badCheckpoint(path: path, reason: "missing \(key)") }
+            guard t.shape == shape else {
+                throw PretrainError.badCheckpoint(path: path, reason: "\(key) has shape \(t.shape), expected \(shape)")
+            }
+            buffer.assign(t.data)
+        }
+        for p in trainer.encoder.parameters { try restore("encoder." + p.name, into: p.value, shape: p.shape) }
+        for p in trainer.decoder.parameters { try restore("decoder." + p.name, into: p.value, shape: p.shape) }
+        for (i, p) in trainer.optimizer.parameters.enumerated() {
+            try restore("optimizer.exp_avg." + p.name, into: trainer.optimizer.firstMoments[i], shape: p.shape)
+            try restore("optimizer.exp_avg_sq." + p.name, into: trainer.optimizer.secondMoments[i], shape: p.shape)
+        }
+        trainer.optimizer.stepCount = optimizerSteps
+        trainer.step = step
+        if step > trainer.totalSteps {
+            throw PretrainError.badCheckpoint(path: path, reason: "step \(step) is past the \(trainer.totalSteps)-step schedule for \(imageCount) images")
+        }
+        return trainer
+    }
+
+    /// Writes the encoder in DINO/timm key naming, loadable by `ViTCheckpoint.load(path:heads:)`
+    /// like any backbone; metadata records the architecture, objective, step and seed.
+    public func saveBackbone(path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for p in encoder.parameters { tensors[p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        let arch = String(decoding: try JSONEncoder().encode(config.architecture), as: UTF8.self)
+        try SafeTensors.write(tensors, path: path, metadata: [
+            "source": "vlpart pretrain (MAE encoder)", "architecture": arch,
+            "heads": String(config.architecture.heads), "step": String(step), "seed": String(config.seed),
+        ])
+    }
+}
