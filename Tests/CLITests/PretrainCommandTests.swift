@@ -12,7 +12,11 @@ struct PretrainCommandTests {
 
     @Test func datasetNeedsOneSourceAndAStore() throws {
         let both = try runVLPart(["pretrain", "--dataset", "synth", "--images", "/tmp", "--out", "/tmp/never.safetensors"])
-        #expect(both.status == 64 && both.stderr.contains("--images DIR or --dataset NAME"), "\(both.stderr)")
+        #expect(both.status == 64 && both.stderr.contains("give one of --images DIR, --dataset NAME or --objects"), "\(both.stderr)")
+        let objectsAndImages = try runVLPart(["pretrain", "--objects", "--images", "/tmp", "--out", "/tmp/never.safetensors"])
+        #expect(objectsAndImages.status == 64 && objectsAndImages.stderr.contains("drop --images"), "\(objectsAndImages.stderr)")
+        let objective = try runVLPart(["pretrain", "--objective", "byol", "--images", "/tmp", "--out", "/tmp/never.safetensors"])
+        #expect(objective.status == 64 && objective.stderr.contains("--objective must be dino or mae"), "\(objective.stderr)")
         let noStore = try runVLPart(["pretrain", "--dataset", "synth", "--out", "/tmp/never.safetensors",
                                      "--db", "/nonexistent/vlpart.sqlite"])
         #expect(noStore.status != 0 && noStore.stderr.contains("/nonexistent/vlpart.sqlite"), "\(noStore.stderr)")
@@ -59,6 +63,45 @@ struct PretrainCommandTests {
         #expect(FileManager.default.fileExists(atPath: out))
         let missing = try runVLPart(["pretrain", "--dataset", "nope", "--db", db, "--arch", "nano", "--out", out])
         #expect(missing.status != 0 && missing.stderr.contains("nope"), "\(missing.stderr)")
+    }
+
+    /// `--objective mae --objects`: a masked autoencoder on the store's object crops, killed after
+    /// one step and resumed to the end; the encoder loads in `features`; resuming from a DINO
+    /// checkpoint fails with the file's name and changes nothing.
+    @Test func trainsMAEOnObjectCropsAndResumes() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("s.sqlite").path
+        let imported = try runVLPart(["import", "paco", fixtureURL("store", "paco.json").path, "--images",
+                                      fixtureURL("store", "images").path, "--dataset", "base", "--role", "source", "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let out = dir.appendingPathComponent("mae.safetensors").path
+        let args = ["pretrain", "--objective", "mae", "--objects", "--db", db, "--arch", "nano", "--dim", "16", "--depth", "1",
+                    "--heads", "2", "--global-size", "32", "--decoder-dim", "16", "--decoder-depth", "1",
+                    "--batch", "2", "--epochs", "2", "--out", out]
+        let first = try runVLPart(args + ["--max-steps", "1"])
+        #expect(first.status == 0 && first.stdout.contains("1 steps this run"), "\(first.stdout)\(first.stderr)")
+        let second = try runVLPart(args + ["--resume"])
+        #expect(second.status == 0 && second.stderr.contains("resuming"), "\(second.stderr)")
+        #expect(second.stdout.contains(" steps this run") && !second.stdout.contains(", 0 steps"), "\(second.stdout)")
+        var image = Image(width: 32, height: 32, channels: 3, fill: 90)
+        for j in 0..<image.pixels.count { image.pixels[j] = UInt8((j * 5) % 256) }
+        let png = dir.appendingPathComponent("x.png").path
+        try image.writePNG(path: png)
+        let f = try runVLPart(["features", "extract", "--model", out, "--image", png, "--size", "32",
+                               "--output", dir.appendingPathComponent("x.npy").path])
+        #expect(f.status == 0, "\(f.stderr)")
+
+        let dino = dir.appendingPathComponent("dino.safetensors").path
+        let dinoArgs = ["pretrain", "--objects", "--db", db, "--arch", "nano", "--dim", "16", "--depth", "1", "--heads", "2",
+                        "--global-size", "32", "--local-size", "16", "--local-crops", "1", "--out-dim", "32",
+                        "--batch", "2", "--epochs", "1", "--out", dino]
+        #expect(try runVLPart(dinoArgs + ["--max-steps", "1"]).status == 0)
+        let ckpt = dir.appendingPathComponent("dino.ckpt.safetensors").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: ckpt))
+        let wrong = try runVLPart(args + ["--resume", "--checkpoint", ckpt])
+        #expect(wrong.status != 0 && wrong.stderr.contains("\(ckpt): not a vlpart pretraining checkpoint"), "\(wrong.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: ckpt)) == before)
     }
 
     /// A one-step run of a very small model, then `--resume` finishing the schedule: the

@@ -4,16 +4,24 @@ import Foundation
 import Imaging
 import Store
 
-/// `vlpart pretrain`: trains a ViT with the DINO objective and writes its backbone.
+/// `vlpart pretrain`: trains a ViT self-supervised (DINO or a masked autoencoder) and writes its backbone.
 struct PretrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pretrain",
-        abstract: "Train a ViT feature extractor with DINO self-distillation on unlabelled images.",
+        abstract: "Train a ViT feature extractor self-supervised (DINO or MAE) on unlabelled images.",
         discussion: """
-        A student ViT learns to match an EMA teacher across multi-crop views (2 global + several \
-        local crops, flips, colour jitter, grayscale, blur, solarisation). The teacher backbone is \
-        written to --out as safetensors in DINO/timm key naming, so `vlpart features --model OUT` \
-        loads it like any official DINO checkpoint.
+        --objective dino (default): a student ViT learns to match an EMA teacher across multi-crop \
+        views (2 global + several local crops, flips, colour jitter, grayscale, blur, \
+        solarisation); the teacher backbone is written. --objective mae: a masked autoencoder; the \
+        encoder sees a random quarter of the patches (--mask-ratio) and a small decoder predicts \
+        the pixels of the rest; the encoder is written. Either way --out is safetensors in \
+        DINO/timm key naming, so `vlpart features --model OUT` loads it like an official checkpoint.
+
+        --objects trains on object crops (the boxes of every object in the store, or in the \
+        --dataset ones) instead of whole images: the crops the parser and the probe describe. On \
+        the synthetic benchmark, MAE on object crops is what makes features beat random weights \
+        (models/README.md has the figures); DINO there learns invariances that cost more than \
+        they teach.
 
         A checkpoint (student, teacher, head, optimiser state, center, step) is written atomically \
         every --checkpoint-every steps; after a kill, rerun the same command with --resume to \
@@ -28,6 +36,7 @@ struct PretrainCommand: ParsableCommand {
           vlpart synth data/synth
           vlpart pretrain --images data/synth/images --epochs 20 --seed 0 --out models/dino-tiny.safetensors
           vlpart pretrain --dataset synth-source --arch nano --epochs 60 --out nano.safetensors --db s.sqlite
+          vlpart pretrain --objective mae --objects --arch nano --epochs 400 --out mae.safetensors --db s.sqlite
           vlpart pretrain --arch nano --epochs 0 --out nano-random.safetensors
         """
     )
@@ -35,9 +44,14 @@ struct PretrainCommand: ParsableCommand {
     @Option(help: "Directory of training images (.png/.jpg, searched recursively).")
     var images: String?
 
-    @Option(help: "Train on the images of this store dataset instead of --images (see --db).")
-    var dataset: String?
+    @Option(help: "Train on the images of this store dataset instead of --images (see --db); repeat for several.")
+    var dataset: [String] = []
+    @Flag(help: "Train on object crops (tight boxes) from the store: every object of the --dataset ones, or of all datasets.")
+    var objects = false
     @OptionGroup var store: StoreOptions
+
+    @Option(help: "Self-supervised objective: dino (self-distillation) or mae (masked autoencoder).")
+    var objective = "dino"
 
     @Option(help: "Architecture preset: nano, tiny (patch 8, width 192, depth 6), small (ViT-S/8), base (ViT-B/16).")
     var arch: String = "tiny"
@@ -59,13 +73,19 @@ struct PretrainCommand: ParsableCommand {
     var localCrops: Int = 6
     @Option(help: "Number of prototypes in the DINO head (DINO: 65536).")
     var outDim: Int = 2048
+    @Option(help: "MAE: fraction of patches hidden from the encoder.")
+    var maskRatio = 0.75
+    @Option(help: "MAE: decoder width (its heads: width / 16).")
+    var decoderDim = 64
+    @Option(help: "MAE: decoder blocks.")
+    var decoderDepth = 2
 
     @Option(help: "Passes over the images; 0 writes the random initialisation without reading any image.")
     var epochs: Int = 20
-    @Option(help: "Images per step.")
-    var batch: Int = 32
-    @Option(help: "Peak learning rate per 256 images (scaled by batch/256, as DINO).")
-    var lr: Double = 0.0005
+    @Option(help: "Images per step (default: dino 32, mae 64).")
+    var batch: Int?
+    @Option(help: "Peak learning rate per 256 images, scaled by batch/256 (default: dino 0.0005, mae 0.006).")
+    var lr: Double?
     @Option(help: "Seed for initialisation, image order, crops and augmentations.")
     var seed: UInt64 = 0
     @Option(name: .customLong("teacher-momentum"), help: "Starting EMA momentum of the teacher (DINO: 0.996; rises to 1 by the end). Short schedules need less, e.g. 0.99.")
@@ -89,13 +109,18 @@ struct PretrainCommand: ParsableCommand {
     var maxSteps: Int?
 
     func validate() throws {
-        guard epochs == 0 || (images == nil) != (dataset == nil) else {
-            throw ValidationError("give one of --images DIR or --dataset NAME")
+        guard ["dino", "mae"].contains(objective) else { throw ValidationError("--objective must be dino or mae") }
+        guard epochs == 0 || objects || (images == nil) != dataset.isEmpty else {
+            throw ValidationError("give one of --images DIR, --dataset NAME or --objects")
+        }
+        guard !(objects && images != nil) else { throw ValidationError("--objects reads boxes from the store; drop --images") }
+        guard maskRatio > 0 && maskRatio < 1, decoderDim > 0, decoderDim % 16 == 0, decoderDepth > 0 else {
+            throw ValidationError("--mask-ratio must be in (0, 1), --decoder-dim a positive multiple of 16, --decoder-depth positive")
         }
         guard PretrainArchitecture.named(arch) != nil else { throw ValidationError("unknown --arch \(arch) (nano, tiny, small, base)") }
         guard ["mean", "sinkhorn"].contains(centering) else { throw ValidationError("--centering must be mean or sinkhorn") }
         guard (0..<1).contains(teacherMomentum) else { throw ValidationError("--teacher-momentum must be in [0, 1)") }
-        guard epochs >= 0, batch > 0, localCrops >= 0, outDim > 0, checkpointEvery > 0 else {
+        guard epochs >= 0, (batch ?? 1) > 0, localCrops >= 0, outDim > 0, checkpointEvery > 0 else {
             throw ValidationError("--batch, --out-dim and --checkpoint-every must be positive, --epochs not negative")
         }
         let a = architecture
@@ -116,14 +141,18 @@ struct PretrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if objective == "mae" { try runMAE() } else { try runDINO() }
+    }
+
+    func runDINO() throws {
         var config = DINOConfig()
         config.architecture = architecture
         config.multiCrop = MultiCrop(globalSize: config.architecture.imageSize,
                                      localSize: localSize ?? config.architecture.imageSize / 2, localCount: localCrops)
         config.outputDim = outDim
         config.epochs = epochs
-        config.batchSize = batch
-        config.baseLR = lr
+        config.batchSize = batch ?? 32
+        config.baseLR = lr ?? 0.0005
         config.seed = seed
         config.momentumTeacher = teacherMomentum
         config.teacherTemperature = teacherTemp
@@ -132,22 +161,11 @@ struct PretrainCommand: ParsableCommand {
 
         if epochs == 0 && !resume {
             // The student and teacher start identical, so the written teacher is the initialisation.
-            let trainer = DINOTrainer(config: config, imageCount: 0)
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-            try trainer.saveBackbone(path: out)
-            print("wrote \(out): random initialisation of \(arch) (seed \(seed)), no training")
+            try writeRandom { try DINOTrainer(config: config, imageCount: 0).saveBackbone(path: $0) }
             return
         }
-        let directory: String, pictures: [Image]
-        if let dataset {
-            directory = "dataset \(dataset)"
-            pictures = try ImageFolder.load(paths: try store.open().imagePaths(dataset: dataset), name: directory)
-        } else {
-            directory = images ?? ""
-            pictures = try ImageFolder.load(directory: directory)
-        }
-        let checkpointPath = checkpoint ?? (out.hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".ckpt.safetensors"
+        let (directory, pictures) = try trainingImages()
+        let checkpointPath = self.checkpointPath
         let trainer: DINOTrainer
         if resume && FileManager.default.fileExists(atPath: checkpointPath) {
             trainer = try DINOTrainer.resume(path: checkpointPath, imageCount: pictures.count)
@@ -155,23 +173,94 @@ struct PretrainCommand: ParsableCommand {
         } else {
             trainer = DINOTrainer(config: config, imageCount: pictures.count)
         }
-        guard pictures.count >= trainer.config.batchSize else {
-            throw PretrainError.tooFewImages(directory: directory, found: pictures.count, batch: trainer.config.batchSize)
-        }
-        for path in [out, checkpointPath] {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-        }
-        let bar = ProgressBar()
+        try prepareRun(found: pictures.count, batch: trainer.config.batchSize, directory: directory)
         let start = Date(), firstStep = trainer.step
+        let bar = ProgressBar()
         try trainer.train(images: pictures, checkpointPath: checkpointPath, checkpointEvery: checkpointEvery,
                           stopAfter: maxSteps) { bar.update($0) }
         bar.finish()
         try trainer.saveBackbone(path: out)
-        let steps = trainer.step - firstStep
-        let rate = Double(steps * trainer.config.batchSize) / max(Date().timeIntervalSince(start), 1e-9)
-        print("wrote \(out): step \(trainer.step)/\(trainer.totalSteps), \(steps) steps this run, "
-              + String(format: "%.2f images/s", rate))
+        report(step: trainer.step, total: trainer.totalSteps, steps: trainer.step - firstStep,
+               batch: trainer.config.batchSize, since: start)
+    }
+
+    func runMAE() throws {
+        var config = MAEConfig()
+        config.architecture = architecture
+        config.epochs = epochs
+        config.batchSize = batch ?? 64
+        config.baseLR = lr ?? 0.006
+        config.seed = seed
+        config.maskRatio = maskRatio
+        config.decoderDim = decoderDim
+        config.decoderDepth = decoderDepth
+        config.decoderHeads = decoderDim / 16
+        config.warmupEpochs = max(1, epochs / 10)
+
+        if epochs == 0 && !resume {
+            try writeRandom { try MAETrainer(config: config, imageCount: 0).saveBackbone(path: $0) }
+            return
+        }
+        let (directory, loaded) = try trainingImages()
+        let checkpointPath = self.checkpointPath
+        let trainer: MAETrainer
+        if resume && FileManager.default.fileExists(atPath: checkpointPath) {
+            trainer = try MAETrainer.resume(path: checkpointPath, imageCount: loaded.count)
+            FileHandle.standardError.write(Data("resuming \(checkpointPath) at step \(trainer.step)\n".utf8))
+        } else {
+            trainer = MAETrainer(config: config, imageCount: loaded.count)
+        }
+        try prepareRun(found: loaded.count, batch: trainer.config.batchSize, directory: directory)
+        let pictures = trainer.prepare(loaded)
+        let start = Date(), firstStep = trainer.step
+        let bar = ProgressBar()
+        try trainer.train(images: pictures, checkpointPath: checkpointPath, checkpointEvery: checkpointEvery,
+                          stopAfter: maxSteps) { bar.update($0) }
+        bar.finish()
+        try trainer.saveBackbone(path: out)
+        report(step: trainer.step, total: trainer.totalSteps, steps: trainer.step - firstStep,
+               batch: trainer.config.batchSize, since: start)
+    }
+
+    var checkpointPath: String {
+        checkpoint ?? (out.hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".ckpt.safetensors"
+    }
+
+    func writeRandom(_ save: (String) throws -> Void) throws {
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: out).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        try save(out)
+        print("wrote \(out): random initialisation of \(arch) (seed \(seed)), no training")
+    }
+
+    /// The training images and a name for them in messages: object crops, a dataset's images or a folder's.
+    func trainingImages() throws -> (String, [Image]) {
+        if objects {
+            let name = dataset.isEmpty ? "objects of every dataset" : "objects of " + dataset.joined(separator: ", ")
+            let db = try store.open()
+            let refs = try dataset.isEmpty ? db.objects() : dataset.flatMap { try db.objects(dataset: $0) }
+            return (name, try ObjectCrops.load(refs))
+        }
+        if !dataset.isEmpty {
+            let name = "dataset " + dataset.joined(separator: ", ")
+            let db = try store.open()
+            return (name, try ImageFolder.load(paths: try dataset.flatMap { try db.imagePaths(dataset: $0) }, name: name))
+        }
+        let directory = images ?? ""
+        return (directory, try ImageFolder.load(directory: directory))
+    }
+
+    func prepareRun(found: Int, batch: Int, directory: String) throws {
+        guard found >= batch else { throw PretrainError.tooFewImages(directory: directory, found: found, batch: batch) }
+        for path in [out, checkpointPath] {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+        }
+    }
+
+    func report(step: Int, total: Int, steps: Int, batch: Int, since start: Date) {
+        let rate = Double(steps * batch) / max(Date().timeIntervalSince(start), 1e-9)
+        print("wrote \(out): step \(step)/\(total), \(steps) steps this run, " + String(format: "%.2f images/s", rate))
     }
 }
 
