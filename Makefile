@@ -28,7 +28,7 @@ test: deps
 demo: build
 	@$(BIN) demo --out $(DEMO_OUT) $(DEMO_FLAGS)
 
-# Regenerates the shipped DINO checkpoint (models/README.md says how it was made).
+# Regenerates the shipped checkpoint (models/README.md says how it was made).
 model: build
 	@VLPART_BIN=$(BIN) scripts/make-model.sh
 

@@ -9,7 +9,7 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run the whole loop on the built-in synthetic benchmark and write a report.",
         discussion: """
         Synthesises the benchmark (and a held-out test set), imports it, computes features with \
-        the shipped self-pretrained checkpoint (models/vlpart-dino-nano-synth.safetensors, or \
+        the shipped self-pretrained checkpoint (models/vlpart-mae-nano-synth.safetensors, or \
         --pretrain to train one here), proposes and approves borrowed taxonomies, parses the novel \
         objects with three methods (geometric prior, VLPart's nearest neighbour, vlpart's \
         clustering), scores them against the held-out part ground truth, trains the segmenter on \
@@ -20,7 +20,7 @@ struct DemoCommand: ParsableCommand {
         Examples:
           vlpart demo                       # the benchmark, about 2.5 min on 2 cores
           vlpart demo --quick --out /tmp/d  # smoke test, under a minute
-          vlpart demo --pretrain            # retrain the DINO backbone first
+          vlpart demo --pretrain            # retrain the backbone (MAE, about 12 min) first
         """
     )
 

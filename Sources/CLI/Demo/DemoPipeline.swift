@@ -31,9 +31,10 @@ struct DemoPipeline {
 
         let pretrainedHere = modelPath == nil
         if modelPath == nil {
-            let out = path("dino-nano.safetensors")
-            try runner.step("pretrain a nano DINO ViT", ["pretrain", "--images", data + "/images", "--arch", "nano",
-                                                         "--epochs", String(plan.pretrainEpochs), "--batch", "32", "--seed", seed, "--out", out])
+            let out = path("mae-nano.safetensors")
+            try runner.step("pretrain a nano ViT (masked autoencoder on object crops)",
+                            ["pretrain", "--objective", "mae", "--objects", "--dataset", "synth-source", "--dataset", "synth-target",
+                             "--arch", "nano", "--epochs", String(plan.pretrainEpochs), "--seed", seed, "--out", out, "--db", db])
             modelPath = out
         }
         let model = modelPath!

@@ -45,14 +45,14 @@ struct DemoPlan: Sendable {
         segmentSize = 112
         segmentStride = quick ? nil : 4
         segmenterEpochs = quick ? 5 : 15
-        pretrainEpochs = quick ? 2 : 60
+        pretrainEpochs = quick ? 2 : 500
         acceptScore = 0.5
         parsedWeight = 1
         galleryImages = quick ? 2 : 4
     }
 
     /// The name of the checkpoint shipped in `models/` that the demo uses unless told to retrain.
-    static let shippedModel = "models/vlpart-dino-nano-synth.safetensors"
+    static let shippedModel = "models/vlpart-mae-nano-synth.safetensors"
 
     /// Where the shipped checkpoint is: under the current directory, or next to the source tree
     /// the running binary was built in (`.build/<config>/vlpart` → `models/`).
