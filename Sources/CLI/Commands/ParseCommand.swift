@@ -38,14 +38,14 @@ struct ParseCommand: ParsableCommand {
     var method: String = "cluster"
     @Option(help: "Base objects retrieved per target object (nn always uses 1).")
     var k: Int = 3
-    @Option(help: "cluster: k-means clusters per object (default: the borrowed part count + 2).")
+    @Option(help: "cluster: k-means clusters per object (default: four per borrowed part).")
     var clusters: Int?
     @Option(help: "cluster: nearest base patches voting for every target patch.")
-    var neighbours: Int = 5
+    var neighbours: Int = 10
     @Option(name: .customLong("position-weight"), help: "cluster: weight of a patch's place in its box next to its descriptor (0: descriptors alone).")
     var positionWeight: Float = 1
     @Option(name: .customLong("prior-weight"), help: "cluster: weight of the bases' own layouts in each patch's vote (0: correspondence alone).")
-    var priorWeight: Float = 40
+    var priorWeight: Float = 10
     @Option(name: .customLong("small-part-patches"), help: "cluster: parts the geometric prior finds within this many patches replace the clusters' weaker answer (0: off).")
     var smallPartPatches: Float = 4
     @Option(help: "cluster: how each retrieved base's left-right orientation is decided: features (descriptors agree place by place) or silhouette (mask shape only).")
