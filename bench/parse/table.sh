@@ -10,6 +10,9 @@
 #   ARCH=nano (architecture of MODEL, for the random-weights twin)   SIZE=64 (object crop, px)
 #   STRIDE= (patch stride; empty: the patch size)  IMAGES=300 (scenes)  OUT=bench-out/parse
 #   VLPART_BIN= (skip the release build and use this binary)  PARSE_FLAGS= (extra parse flags)
+#   REVIEW=auto (approve every proposal, as proposed) or siblings (then, as a reviewer would,
+#         borrow from the runner-up where it, not the proposal, is the designed sibling in
+#         split.json: `taxonomy review --runner-up CAT`)
 set -euo pipefail
 
 seed=${1:-0}
@@ -45,6 +48,14 @@ for weights in pretrained random; do
     "$bin" features cache --model "$model" "${feature_flags[@]}" --db "$db" >>"$log" 2>&1
     "$bin" taxonomy propose --db "$db" >>"$log" 2>&1
     "$bin" taxonomy review --approve-all --min-score 0 --db "$db" >>"$log" 2>&1
+    if [ "${REVIEW:-auto}" = siblings ]; then
+        # Designed sibling per novel category, and the runner-up of each proposal.
+        fixes=$(jq -r --argjson p "$("$bin" taxonomy propose --json --db "$db" 2>/dev/null || echo '{"proposals":[]}')" '
+            [.categories[] | select(.sibling != null) | {key: .name, value: .sibling}] | from_entries as $sib
+            | $p.proposals[] | select(.base != $sib[.target] and (.runner_up[0].category // "") == $sib[.target]) | .target' \
+            "$out/data/split.json")
+        for cat in $fixes; do "$bin" taxonomy review --runner-up "$cat" --db "$db" >>"$log" 2>&1; echo "reviewed: $cat ← runner-up" >>"$log"; done
+    fi
     for method in prior nn cluster; do
         line=$("$bin" parse --model "$model" "${feature_flags[@]}" --method "$method" --run "$method" ${PARSE_FLAGS:-} --db "$db" 2>>"$log")
         echo "$weights $method: $line" >>"$log"
@@ -59,7 +70,7 @@ for weights in pretrained random; do
     done
 done
 
-echo "parse table, dataset seed $seed ($images scenes), size $size${STRIDE:+, stride $STRIDE}, model $MODEL vs random $arch"
+echo "parse table, dataset seed $seed ($images scenes), size $size${STRIDE:+, stride $STRIDE}, review ${REVIEW:-auto}, model $MODEL vs random $arch"
 printf '%-8s | %-28s | %-28s\n' method "pretrained: mIoU  AP50  obj/s" "random: mIoU  AP50  obj/s"
 for method in prior nn cluster; do
     printf '%-8s | %16.1f %5.1f %6.1f | %12.1f %5.1f %6.1f\n' "$method" \
