@@ -86,7 +86,7 @@ extension SegmenterHead {
         for k in stride(from: config.blocks - 1, through: 0, by: -1) {
             if k < config.blocks - 1 {
                 var g = dS
-                for j in 0..<(n * h) { g[j] *= Self.geluDerivative(act.mixPre[k][j]) }
+                Self.timesGELUDerivative(&g, at: act.mixPre[k])
                 grads[Self.mixName(k)] = transposedProduct(g, act.mixInputs[k], rows: n, left: h, right: h)
                 grads[Self.mixBiasName(k)] = Tensor(shape: [h], data: columnSums(g, rows: n, cols: h))
                 let dT = Tensor(shape: [n, h], data: g).matmul(p(Self.mixName(k))).data
@@ -117,7 +117,7 @@ extension SegmenterHead {
 
         // s₀ = GELU(x · W1ᵀ + b1)
         var dH1 = dS
-        for j in 0..<(n * h) { dH1[j] *= Self.geluDerivative(act.h1[j]) }
+        Self.timesGELUDerivative(&dH1, at: act.h1)
         grads["w1"] = transposedProduct(dH1, act.x, rows: n, left: h, right: config.inputDim)
         grads["b1"] = Tensor(shape: [h], data: columnSums(dH1, rows: n, cols: h))
         return HeadLoss(loss: loss, gradients: grads)

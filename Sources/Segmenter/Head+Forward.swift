@@ -81,7 +81,8 @@ extension SegmenterHead {
         precondition(features.count == n * config.inputDim,
                      "features have \(features.count) values, expected \(n)×\(config.inputDim)")
         let h1 = affine(features, rows: n, weight: p("w1"), bias: p("b1"))
-        var s = h1.map(Self.gelu)
+        var s = h1
+        s.withUnsafeMutableBufferPointer { geluErf($0.baseAddress!, count: $0.count) }
         var blockInputs: [[Float]] = [], mixInputs: [[Float]] = [], mixPre: [[Float]] = []
         for k in 0..<config.blocks {
             blockInputs.append(s)
@@ -93,7 +94,9 @@ extension SegmenterHead {
             let m = affine(t, rows: n, weight: p(Self.mixName(k)), bias: p(Self.mixBiasName(k)))
             mixInputs.append(t)
             mixPre.append(m)
-            for j in 0..<(n * h) { t[j] += Self.gelu(m[j]) }
+            var activated = m
+            activated.withUnsafeMutableBufferPointer { geluErf($0.baseAddress!, count: $0.count) }
+            for j in 0..<(n * h) { t[j] += activated[j] }
             s = t
         }
         let b = s
@@ -158,10 +161,13 @@ extension SegmenterHead {
         return y
     }
 
-    @inline(__always) static func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * Float(0.5).squareRoot())) }
-    @inline(__always) static func geluDerivative(_ x: Float) -> Float {
-        let cdf = 0.5 * (1 + erf(x * Float(0.5).squareRoot()))
-        let pdf = exp(-0.5 * x * x) / (2 * Float.pi).squareRoot()
-        return cdf + x * pdf
+    /// `g ← g · GELU′(x)` elementwise (vectorised; `x` is GELU's input).
+    static func timesGELUDerivative(_ g: inout [Float], at x: [Float]) {
+        precondition(g.count == x.count, "GELU derivative: \(g.count) gradients for \(x.count) inputs")
+        x.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { gp in
+                geluErfBackward(x: xp.baseAddress!, upstream: gp.baseAddress!, into: gp.baseAddress!, count: gp.count, accumulate: false)
+            }
+        }
     }
 }

@@ -86,6 +86,26 @@ func layerNormMatchesDoubleReference(rows: Int, cols: Int) {
     expectClose(t.data, geluErfReference(x), atol: 1e-6, rtol: 1e-5, label: "gelu")
 }
 
+/// The vectorised derivative (overwriting, accumulating, and in place on the upstream buffer as
+/// the segmenter head calls it) against double precision: atol 1e-6, rtol 1e-5 (fastErf's error
+/// is 1.5e-7; the length leaves a scalar tail and spans several parallel chunks).
+@Test func geluBackwardMatchesReference() {
+    var rng = SplitMix64(seed: 6)
+    let x = randomArray(70_003, &rng, range: -8...8), g = randomArray(70_003, &rng)
+    let reference = geluErfBackwardReference(x: x, upstream: g)
+    var out = [Float](repeating: 0, count: x.count)
+    geluErfBackward(x: x, upstream: g, into: &out, count: x.count, accumulate: false)
+    expectClose(out, reference, atol: 1e-6, rtol: 1e-5, label: "overwrite")
+    var acc = [Float](repeating: 1, count: x.count)
+    geluErfBackward(x: x, upstream: g, into: &acc, count: x.count, accumulate: true)
+    expectClose(acc, reference.map { $0 + 1 }, atol: 1e-6, rtol: 1e-5, label: "accumulate")
+    var inPlace = g
+    inPlace.withUnsafeMutableBufferPointer { p in
+        geluErfBackward(x: x, upstream: p.baseAddress!, into: p.baseAddress!, count: x.count, accumulate: false)
+    }
+    expectClose(inPlace, reference, atol: 1e-6, rtol: 1e-5, label: "in place")
+}
+
 @Test func shapeHelpers() {
     let t = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
     #expect(t.reshaped([3, -1]).shape == [3, 2])

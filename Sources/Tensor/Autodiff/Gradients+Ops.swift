@@ -156,16 +156,11 @@ extension Tape {
         let n = count(x)
         let xp = valuePointer(x)
         let y = Buffer(zeros: n)
-        for i in 0..<n { y.pointer[i] = 0.5 * xp[i] * (1 + erf(xp[i] * 0.70710678)) }
+        y.pointer.update(from: xp, count: n)
+        geluErf(y.pointer, count: n, parallel: false)     // vectorised; OpenBLAS's spinning workers hold the other cores
         var out = Var(index: 0)
         out = output(shape: shape(x), value: y, inputs: [x]) { [unowned self] in
-            let dy = gradPointer(out), dx = gradPointer(x)
-            for i in 0..<n {
-                let v = xp[i]
-                let cdf = 0.5 * (1 + erf(v * 0.70710678))
-                let pdf = exp(-0.5 * v * v) * 0.39894228
-                dx[i] += dy[i] * (cdf + v * pdf)
-            }
+            geluErfBackward(x: xp, upstream: gradPointer(out), into: gradPointer(x), count: n, accumulate: true, parallel: false)
         }
         return out
     }

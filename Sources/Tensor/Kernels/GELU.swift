@@ -51,3 +51,46 @@ public func fastErf(_ x: SIMD8<Float>) -> SIMD8<Float> {
 public func geluErfReference(_ x: [Float]) -> [Float] {
     x.map { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
 }
+
+/// Exact GELU's derivative times an upstream gradient, `g · (Φ(x) + x·φ(x))`, over `count`
+/// floats, vectorised (``fastErf`` and `fastExp`) and split across cores for large buffers.
+///
+/// - Parameters:
+///   - x: GELU's inputs.
+///   - upstream: the gradient with respect to GELU's outputs; may be the same memory as `into`.
+///   - into: receives the gradient with respect to `x`: added to when `accumulate`, else overwritten.
+public func geluErfBackward(x: UnsafePointer<Float>, upstream: UnsafePointer<Float>, into: UnsafeMutablePointer<Float>,
+                            count: Int, accumulate: Bool, parallel: Bool = true) {
+    let xs = SharedReads(base: x), gs = SharedReads(base: upstream), out = DisjointWrites(base: into)
+    let body: @Sendable (Range<Int>) -> Void = { range in
+        let xp = xs.base, gp = gs.base, op = out.base
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let v = UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let g = UnsafeRawPointer(gp + i).loadUnaligned(as: SIMD8<Float>.self)
+            let cdf = 0.5 * (1 + fastErf(v * 0.707_106_781_186_547_5))
+            let pdf = fastExp(-0.5 * v * v) * 0.398_942_280_401_432_7
+            var d = g * (cdf + v * pdf)
+            let raw = UnsafeMutableRawPointer(op + i)
+            if accumulate { d += raw.loadUnaligned(as: SIMD8<Float>.self) }
+            raw.storeBytes(of: d, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < range.upperBound {
+            let v = xp[i]
+            let d = gp[i] * (0.5 * (1 + erff(v * 0.707_106_781_186_547_5)) + v * expf(-0.5 * v * v) * 0.398_942_280_401_432_7)
+            op[i] = accumulate ? op[i] + d : d
+            i += 1
+        }
+    }
+    if parallel { concurrentChunks(count, minimumChunk: 32_768, body) } else { body(0..<count) }
+}
+
+/// Double-precision reference of ``geluErfBackward(x:upstream:into:count:accumulate:parallel:)``
+/// (overwriting), for tests.
+public func geluErfBackwardReference(x: [Float], upstream: [Float]) -> [Float] {
+    zip(x, upstream).map { v, g in
+        let d = Double(v)
+        return Float(Double(g) * (0.5 * (1 + erf(d / 2.0.squareRoot())) + d * exp(-0.5 * d * d) / (2 * Double.pi).squareRoot()))
+    }
+}
