@@ -1,10 +1,28 @@
 import ArgumentParser
+import Foundation
+import Tensor
 
 /// The `vlpart` command tree. Each command lives in `Commands/<Verb>Command.swift`, holds no
 /// algorithm of its own, and calls one library entry point.
 @main
 struct VLPart: AsyncParsableCommand {
     static let version = "0.1.0"
+
+    /// ArgumentParser's entry point, after tuning the allocator for tensor work
+    /// (``keepFreedMemoryForReuse()``).
+    static func main() async {
+        keepFreedMemoryForReuse()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     static let configuration = CommandConfiguration(
         commandName: "vlpart",

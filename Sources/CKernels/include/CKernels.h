@@ -19,6 +19,11 @@ extern "C" {
 /// decided by CPUID on first use.
 int vlk_isa(void);
 
+/// Keeps freed memory in the process for reuse (glibc: no mmap for large blocks, trim threshold
+/// `trim_bytes`, heap grown `top_pad_bytes` at a time). Returns 1 when every setting took, 0 when
+/// one was refused or the allocator is not glibc's.
+int vlk_keep_freed_memory(int trim_bytes, int top_pad_bytes);
+
 /// `y[i] = exp(x[i])` for `n` floats (`x == y` allowed). Inputs below -87.3365 give 0 (where expf
 /// is subnormal), inputs above 88 give exp(88); NaN stays NaN. Max error ~1 ulp (see tests).
 void vlk_exp(const float *x, float *y, long n);
