@@ -18,9 +18,9 @@ struct DemoCommand: ParsableCommand {
         vlpart command; OUT/logs holds each one's output, and report.json its wall time and peak memory.
 
         Examples:
-          vlpart demo                       # the benchmark, about 2.5 min on 2 cores
+          vlpart demo                       # the benchmark, about 10 min on 2 cores
           vlpart demo --quick --out /tmp/d  # smoke test, under a minute
-          vlpart demo --pretrain            # retrain the backbone (MAE, about 12 min) first
+          vlpart demo --pretrain            # retrain the backbone (MAE, about 10 min) first
         """
     )
 
