@@ -20,7 +20,7 @@ extern "C" {
 int vlk_isa(void);
 
 /// Keeps freed memory in the process for reuse (glibc: no mmap for large blocks, trim threshold
-/// `trim_bytes`, heap grown `top_pad_bytes` at a time). Returns 1 when every setting took, 0 when
+/// `trim_bytes` (-1: never trim), heap grown `top_pad_bytes` at a time). Returns 1 when every setting took, 0 when
 /// one was refused or the allocator is not glibc's.
 int vlk_keep_freed_memory(int trim_bytes, int top_pad_bytes);
 
