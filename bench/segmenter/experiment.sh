@@ -8,7 +8,7 @@
 # Then the open-vocabulary check: model (b) with unseen wordings for the novel objects.
 #
 # Usage: bench/segmenter/experiment.sh [WORKDIR]   (default /work/exp/segmenter)
-# Env: VLPART_BIN, MODEL (ViT; default /work/exp/nano60.safetensors, else pretrained here),
+# Env: VLPART_BIN, MODEL (ViT; default the shipped models/vlpart-mae-nano-synth.safetensors),
 #      DATA (seed-0 synth set; default /work/exp/data, else synthesised), EPOCHS, SIZE, STRIDE,
 #      PARSE_SIZE, PARSE_STRIDE, PARSED_WEIGHT, MIN_SCORE, HIDDEN, BLOCKS, BATCH, FACET, LAYER.
 set -euo pipefail
@@ -28,7 +28,7 @@ data=${DATA:-/work/exp/data}
 if [ ! -f "$data/source.json" ]; then data="$work/data"; [ -f "$data/source.json" ] || "$bin" synth "$data" --seed 0 --images 300 >&2; fi
 test="$work/test"
 [ -f "$test/target_gt.json" ] || { say "held-out test set (synth seed 1)"; "$bin" synth "$test" --seed 1 --images 300 >&2; }
-model=${MODEL:-/work/exp/nano60.safetensors}
+model=${MODEL:-models/vlpart-mae-nano-synth.safetensors}
 if [ ! -f "$model" ]; then
     model="$work/nano5.safetensors"
     [ -f "$model" ] || { say "pretrain a nano ViT (5 epochs)"; "$bin" pretrain --images "$data/images" --arch nano --epochs 5 --batch 32 --seed 0 --out "$model" >&2; }

@@ -28,7 +28,7 @@ struct DemoCommand: ParsableCommand {
     var out = "vlpart-demo"
     @Flag(help: "A small, fast version: fewer images and epochs.")
     var quick = false
-    @Flag(help: "Pretrain the DINO backbone here instead of using the shipped checkpoint.")
+    @Flag(help: "Pretrain the backbone here (masked autoencoder on the object crops, about 10 min) instead of using the shipped checkpoint.")
     var pretrain = false
     @Option(help: "Use this ViT checkpoint instead of the shipped one.")
     var model: String?
