@@ -197,6 +197,7 @@ struct PretrainCommand: ParsableCommand {
         config.decoderDepth = decoderDepth
         config.decoderHeads = decoderDim / 16
         config.warmupEpochs = max(1, epochs / 10)
+        config.inputSize = config.architecture.imageSize * 5 / 4   // crops resample down, never up
 
         if epochs == 0 && !resume {
             try writeRandom { try MAETrainer(config: config, imageCount: 0).saveBackbone(path: $0) }

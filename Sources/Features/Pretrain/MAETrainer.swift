@@ -21,6 +21,7 @@ public struct MAEConfig: Sendable, Equatable, Codable {
     public var decoderDim = 64, decoderDepth = 2, decoderHeads = 4
     /// Training images are resampled to this side, then cropped (random resized crop of
     /// `cropScale` of the area, aspect 3/4–4/3) to the architecture's image size and maybe flipped.
+    /// 5/4 of the image size (the CLI sets it so), so a crop of 0.64 of the area or more is never upsampled.
     public var inputSize = 80
     public var cropScale: ClosedRange<Double> = 0.6...1
 
