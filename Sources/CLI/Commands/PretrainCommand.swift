@@ -165,24 +165,7 @@ struct PretrainCommand: ParsableCommand {
             try writeRandom { try DINOTrainer(config: config, imageCount: 0).saveBackbone(path: $0) }
             return
         }
-        let (directory, pictures) = try trainingImages()
-        let checkpointPath = self.checkpointPath
-        let trainer: DINOTrainer
-        if resume && FileManager.default.fileExists(atPath: checkpointPath) {
-            trainer = try DINOTrainer.resume(path: checkpointPath, imageCount: pictures.count)
-            FileHandle.standardError.write(Data("resuming \(checkpointPath) at step \(trainer.step)\n".utf8))
-        } else {
-            trainer = DINOTrainer(config: config, imageCount: pictures.count)
-        }
-        try prepareRun(found: pictures.count, batch: trainer.config.batchSize, directory: directory)
-        let start = Date(), firstStep = trainer.step
-        let bar = ProgressBar()
-        try trainer.train(images: pictures, checkpointPath: checkpointPath, checkpointEvery: checkpointEvery,
-                          stopAfter: maxSteps) { bar.update($0) }
-        bar.finish()
-        try trainer.saveBackbone(path: out)
-        report(step: trainer.step, total: trainer.totalSteps, steps: trainer.step - firstStep,
-               batch: trainer.config.batchSize, since: start)
+        try train(resuming: DINOTrainer.resume, fresh: { DINOTrainer(config: config, imageCount: $0) })
     }
 
     func runMAE() throws {
@@ -203,25 +186,41 @@ struct PretrainCommand: ParsableCommand {
             try writeRandom { try MAETrainer(config: config, imageCount: 0).saveBackbone(path: $0) }
             return
         }
+        try train(resuming: MAETrainer.resume, fresh: { MAETrainer(config: config, imageCount: $0) },
+                  prepare: { $0.prepare($1) })
+    }
+
+    /// Loads the training images, resumes the checkpoint (with --resume, when it exists) or starts
+    /// afresh, trains with a progress bar and writes the backbone; `prepare` turns the loaded
+    /// images into what the trainer steps on.
+    func train<Trainer: PretrainingRun>(resuming: (String, Int) throws -> Trainer, fresh: (Int) -> Trainer,
+                                         prepare: (Trainer, [Image]) -> [Image] = { $1 }) throws {
         let (directory, loaded) = try trainingImages()
         let checkpointPath = self.checkpointPath
-        let trainer: MAETrainer
+        let trainer: Trainer
         if resume && FileManager.default.fileExists(atPath: checkpointPath) {
-            trainer = try MAETrainer.resume(path: checkpointPath, imageCount: loaded.count)
+            trainer = try resuming(checkpointPath, loaded.count)
             FileHandle.standardError.write(Data("resuming \(checkpointPath) at step \(trainer.step)\n".utf8))
         } else {
-            trainer = MAETrainer(config: config, imageCount: loaded.count)
+            trainer = fresh(loaded.count)
         }
-        try prepareRun(found: loaded.count, batch: trainer.config.batchSize, directory: directory)
-        let pictures = trainer.prepare(loaded)
+        guard loaded.count >= trainer.batchSize else {
+            throw PretrainError.tooFewImages(directory: directory, found: loaded.count, batch: trainer.batchSize)
+        }
+        for path in [out, checkpointPath] {
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+        }
+        let pictures = prepare(trainer, loaded)
         let start = Date(), firstStep = trainer.step
         let bar = ProgressBar()
         try trainer.train(images: pictures, checkpointPath: checkpointPath, checkpointEvery: checkpointEvery,
                           stopAfter: maxSteps) { bar.update($0) }
         bar.finish()
         try trainer.saveBackbone(path: out)
-        report(step: trainer.step, total: trainer.totalSteps, steps: trainer.step - firstStep,
-               batch: trainer.config.batchSize, since: start)
+        let steps = trainer.step - firstStep
+        let rate = Double(steps * trainer.batchSize) / max(Date().timeIntervalSince(start), 1e-9)
+        print("wrote \(out): step \(trainer.step)/\(trainer.totalSteps), \(steps) steps this run, " + String(format: "%.2f images/s", rate))
     }
 
     var checkpointPath: String {
@@ -250,19 +249,6 @@ struct PretrainCommand: ParsableCommand {
         }
         let directory = images ?? ""
         return (directory, try ImageFolder.load(directory: directory))
-    }
-
-    func prepareRun(found: Int, batch: Int, directory: String) throws {
-        guard found >= batch else { throw PretrainError.tooFewImages(directory: directory, found: found, batch: batch) }
-        for path in [out, checkpointPath] {
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
-        }
-    }
-
-    func report(step: Int, total: Int, steps: Int, batch: Int, since start: Date) {
-        let rate = Double(steps * batch) / max(Date().timeIntervalSince(start), 1e-9)
-        print("wrote \(out): step \(step)/\(total), \(steps) steps this run, " + String(format: "%.2f images/s", rate))
     }
 }
 

@@ -157,42 +157,12 @@ public final class DINOTrainer {
         step += 1
         return value
     }
+}
 
-    /// The image order of `epoch`: a permutation drawn from the seed and the epoch.
-    func order(epoch: Int, count: Int) -> [Int] {
-        var rng = PretrainRandom(seed: config.seed, purpose: 3, index: epoch)
-        var idx = Array(0..<count)
-        idx.shuffle(using: &rng)
-        return idx
-    }
-
-    /// Trains from the current step to the end of the schedule, saving a checkpoint every
-    /// `checkpointEvery` steps and at the end (atomically) when `checkpointPath` is given.
-    ///
-    /// - Parameters:
-    ///   - stopAfter: stop after this many more steps (for benchmarks and tests), checkpointing first.
-    /// - Throws: `TensorIOError` when a checkpoint cannot be written.
-    public func train(images: [Image], checkpointPath: String? = nil, checkpointEvery: Int = 50, stopAfter: Int? = nil,
-                      progress: (DINOStepReport) -> Void = { _ in }) throws {
-        precondition(images.count >= config.batchSize, "train: \(images.count) images for batch \(config.batchSize)")
-        let end = min(totalSteps, stopAfter.map { step + $0 } ?? totalSteps)
-        var cachedEpoch = -1, perm: [Int] = []
-        while step < end {
-            let epoch = step / stepsPerEpoch
-            if epoch != cachedEpoch { perm = order(epoch: epoch, count: images.count); cachedEpoch = epoch }
-            let start = (step % stepsPerEpoch) * config.batchSize
-            let batch = perm[start..<(start + config.batchSize)].map { images[$0] }
-            let t0 = Date()
-            let lr = learningRates[step]
-            let value = trainStep(images: batch)
-            let rate = Double(config.batchSize) / max(Date().timeIntervalSince(t0), 1e-9)
-            progress(DINOStepReport(step: step, totalSteps: totalSteps, epoch: epoch, loss: value,
-                                    learningRate: lr, imagesPerSecond: rate))
-            if let checkpointPath, checkpointEvery > 0, step % checkpointEvery == 0 || step == end {
-                try saveCheckpoint(path: checkpointPath)
-            }
-        }
-    }
+extension DINOTrainer: PretrainingRun {
+    public var batchSize: Int { config.batchSize }
+    public var seed: UInt64 { config.seed }
+    public func learningRate(at step: Int) -> Float { learningRates[step] }
 }
 
 /// Per-image crop results filled by concurrent workers, each writing its own slot under a lock.

@@ -159,40 +159,18 @@ public final class MAETrainer {
         return value
     }
 
-    /// Trains from the current step to the end of the schedule, checkpointing every
-    /// `checkpointEvery` steps and at the end (atomically) when `checkpointPath` is given.
-    /// `images` should already be at `config.inputSize` (``prepare(_:)``).
-    public func train(images: [Image], checkpointPath: String? = nil, checkpointEvery: Int = 200, stopAfter: Int? = nil,
-                      progress: (DINOStepReport) -> Void = { _ in }) throws {
-        precondition(images.count >= config.batchSize, "train: \(images.count) images for batch \(config.batchSize)")
-        let end = min(totalSteps, stopAfter.map { step + $0 } ?? totalSteps)
-        var cachedEpoch = -1, perm: [Int] = []
-        while step < end {
-            let epoch = step / stepsPerEpoch
-            if epoch != cachedEpoch {
-                var rng = PretrainRandom(seed: config.seed, purpose: 3, index: epoch)
-                perm = Array(0..<images.count)
-                perm.shuffle(using: &rng)
-                cachedEpoch = epoch
-            }
-            let start = (step % stepsPerEpoch) * config.batchSize
-            let t0 = Date(), lr = learningRates[step]
-            let value = trainStep(images: perm[start..<(start + config.batchSize)].map { images[$0] })
-            let rate = Double(config.batchSize) / max(Date().timeIntervalSince(t0), 1e-9)
-            progress(DINOStepReport(step: step, totalSteps: totalSteps, epoch: epoch, loss: value,
-                                    learningRate: lr, imagesPerSecond: rate))
-            if let checkpointPath, checkpointEvery > 0, step % checkpointEvery == 0 || step == end {
-                try saveCheckpoint(path: checkpointPath)
-            }
-        }
-    }
-
     /// Training images resampled (bicubic, antialiased) to `config.inputSize` square, once, so
-    /// each step crops small images.
+    /// each step crops small images; pass these to `train` (``PretrainingRun``).
     public func prepare(_ images: [Image]) -> [Image] {
         let side = config.inputSize
         return images.map { $0.width == side && $0.height == side ? $0 : $0.resized(width: side, height: side, filter: .bicubic, antialias: true) }
     }
+}
+
+extension MAETrainer: PretrainingRun {
+    public var batchSize: Int { config.batchSize }
+    public var seed: UInt64 { config.seed }
+    public func learningRate(at step: Int) -> Float { learningRates[step] }
 }
 
 /// Per-image samples filled by concurrent workers, each writing its own slot under a lock.
