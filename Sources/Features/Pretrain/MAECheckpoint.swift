@@ -15,10 +15,7 @@ extension MAETrainer {
         var tensors: [String: Tensor] = [:]
         for p in encoder.parameters { tensors["encoder." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
         for p in decoder.parameters { tensors["decoder." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
-        for (i, p) in optimizer.parameters.enumerated() {
-            tensors["optimizer.exp_avg." + p.name] = Tensor(shape: p.shape, data: optimizer.firstMoments[i].array)
-            tensors["optimizer.exp_avg_sq." + p.name] = Tensor(shape: p.shape, data: optimizer.secondMoments[i].array)
-        }
+        tensors.merge(CheckpointTensors.moments(of: optimizer)) { $1 }
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         try SafeTensors.write(tensors, path: path, metadata: [
             "format": Self.checkpointFormat, "step": String(step), "optimizer_steps": String(optimizer.stepCount),
@@ -40,19 +37,10 @@ extension MAETrainer {
             throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
         }
         let trainer = MAETrainer(config: config, imageCount: imageCount)
-        func restore(_ key: String, into buffer: Buffer, shape: [Int]) throws {
-            guard let t = tensors[key] else { throw PretrainError.badCheckpoint(path: path, reason: "missing \(key)") }
-            guard t.shape == shape else {
-                throw PretrainError.badCheckpoint(path: path, reason: "\(key) has shape \(t.shape), expected \(shape)")
-            }
-            buffer.assign(t.data)
-        }
-        for p in trainer.encoder.parameters { try restore("encoder." + p.name, into: p.value, shape: p.shape) }
-        for p in trainer.decoder.parameters { try restore("decoder." + p.name, into: p.value, shape: p.shape) }
-        for (i, p) in trainer.optimizer.parameters.enumerated() {
-            try restore("optimizer.exp_avg." + p.name, into: trainer.optimizer.firstMoments[i], shape: p.shape)
-            try restore("optimizer.exp_avg_sq." + p.name, into: trainer.optimizer.secondMoments[i], shape: p.shape)
-        }
+        let file = CheckpointTensors(tensors: tensors, path: path)
+        for p in trainer.encoder.parameters { try file.restore("encoder." + p.name, into: p.value, shape: p.shape) }
+        for p in trainer.decoder.parameters { try file.restore("decoder." + p.name, into: p.value, shape: p.shape) }
+        try file.restoreMoments(of: trainer.optimizer)
         trainer.optimizer.stepCount = optimizerSteps
         trainer.step = step
         if step > trainer.totalSteps {

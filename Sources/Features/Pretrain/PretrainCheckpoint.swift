@@ -30,10 +30,7 @@ extension DINOTrainer {
         var tensors: [String: Tensor] = [:]
         for p in studentParameters { tensors["student." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
         for p in teacherParameters { tensors["teacher." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
-        for (i, p) in optimizer.parameters.enumerated() {
-            tensors["optimizer.exp_avg." + p.name] = Tensor(shape: p.shape, data: optimizer.firstMoments[i].array)
-            tensors["optimizer.exp_avg_sq." + p.name] = Tensor(shape: p.shape, data: optimizer.secondMoments[i].array)
-        }
+        tensors.merge(CheckpointTensors.moments(of: optimizer)) { $1 }
         tensors["dino_loss.center"] = Tensor(shape: [1, config.outputDim], data: loss.center)
         let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
         try SafeTensors.write(tensors, path: path, metadata: [
@@ -56,21 +53,12 @@ extension DINOTrainer {
             throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
         }
         let trainer = DINOTrainer(config: config, imageCount: imageCount)
-        func restore(_ key: String, into buffer: Buffer, shape: [Int]) throws {
-            guard let t = tensors[key] else { throw PretrainError.badCheckpoint(path: path, reason: "missing \(key)") }
-            guard t.shape == shape else {
-                throw PretrainError.badCheckpoint(path: path, reason: "\(key) has shape \(t.shape), expected \(shape)")
-            }
-            buffer.assign(t.data)
-        }
-        for p in trainer.studentParameters { try restore("student." + p.name, into: p.value, shape: p.shape) }
-        for p in trainer.teacherParameters { try restore("teacher." + p.name, into: p.value, shape: p.shape) }
-        for (i, p) in trainer.optimizer.parameters.enumerated() {
-            try restore("optimizer.exp_avg." + p.name, into: trainer.optimizer.firstMoments[i], shape: p.shape)
-            try restore("optimizer.exp_avg_sq." + p.name, into: trainer.optimizer.secondMoments[i], shape: p.shape)
-        }
+        let file = CheckpointTensors(tensors: tensors, path: path)
+        for p in trainer.studentParameters { try file.restore("student." + p.name, into: p.value, shape: p.shape) }
+        for p in trainer.teacherParameters { try file.restore("teacher." + p.name, into: p.value, shape: p.shape) }
+        try file.restoreMoments(of: trainer.optimizer)
         let center = Buffer(zeros: config.outputDim)
-        try restore("dino_loss.center", into: center, shape: [1, config.outputDim])
+        try file.restore("dino_loss.center", into: center, shape: [1, config.outputDim])
         trainer.loss.center = center.array
         trainer.optimizer.stepCount = optimizerSteps
         trainer.step = step
@@ -91,5 +79,40 @@ extension DINOTrainer {
             "source": "vlpart pretrain (DINO teacher backbone)", "architecture": arch,
             "heads": String(config.architecture.heads), "step": String(step), "seed": String(config.seed),
         ])
+    }
+}
+
+/// The tensors of a pretraining checkpoint being restored, named by the file's path in errors;
+/// shared by the DINO and MAE checkpoints, as is the layout of the optimiser's moments.
+struct CheckpointTensors {
+    let tensors: [String: Tensor]
+    let path: String
+
+    /// Copies `key` into `buffer`. Throws `PretrainError.badCheckpoint` when it is missing or
+    /// its shape is not `shape`.
+    func restore(_ key: String, into buffer: Buffer, shape: [Int]) throws {
+        guard let t = tensors[key] else { throw PretrainError.badCheckpoint(path: path, reason: "missing \(key)") }
+        guard t.shape == shape else {
+            throw PretrainError.badCheckpoint(path: path, reason: "\(key) has shape \(t.shape), expected \(shape)")
+        }
+        buffer.assign(t.data)
+    }
+
+    /// Restores AdamW's moments saved by ``moments(of:)``.
+    func restoreMoments(of optimizer: AdamW) throws {
+        for (i, p) in optimizer.parameters.enumerated() {
+            try restore("optimizer.exp_avg." + p.name, into: optimizer.firstMoments[i], shape: p.shape)
+            try restore("optimizer.exp_avg_sq." + p.name, into: optimizer.secondMoments[i], shape: p.shape)
+        }
+    }
+
+    /// AdamW's moments as `optimizer.exp_avg.<name>` and `optimizer.exp_avg_sq.<name>`.
+    static func moments(of optimizer: AdamW) -> [String: Tensor] {
+        var tensors: [String: Tensor] = [:]
+        for (i, p) in optimizer.parameters.enumerated() {
+            tensors["optimizer.exp_avg." + p.name] = Tensor(shape: p.shape, data: optimizer.firstMoments[i].array)
+            tensors["optimizer.exp_avg_sq." + p.name] = Tensor(shape: p.shape, data: optimizer.secondMoments[i].array)
+        }
+        return tensors
     }
 }
