@@ -13,9 +13,9 @@ It saves the EMA teacher backbone in timm naming, so `vlpart probe` measures it:
     vlpart probe --model d.safetensors --size 64 --gt DATA/target_gt.json --db STORE --json
 
 Environment: THREADS (torch threads, default 2)."""
-import argparse, json, math, os, random, time
+import argparse, math, os, random, time
 import timm, torch, torch.nn as nn, torch.nn.functional as F
-from PIL import Image
+import synth_crops
 from safetensors.torch import save_file
 from torchvision import transforms
 import torchvision.transforms.functional as TF
@@ -41,23 +41,7 @@ a = p.parse_args()
 torch.set_num_threads(int(os.environ.get("THREADS", "2"))); torch.manual_seed(a.seed); random.seed(a.seed)
 
 # --- data: object crops with a margin, kept at 96 px so 64-px views resample rather than upsample
-imgs = []
-for f in ["source.json", "target.json"]:
-    d = json.load(open(os.path.join(a.data, f)))
-    cats = {c["id"]: c for c in d["categories"]}
-    files = {i["id"]: i["file_name"] for i in d["images"]}
-    cache = {}
-    for ann in d["annotations"]:
-        if ":" in cats[ann["category_id"]]["name"]:
-            continue
-        fn = files[ann["image_id"]]
-        if fn not in cache:
-            cache[fn] = Image.open(os.path.join(a.data, "images", fn)).convert("RGB")
-        im = cache[fn]
-        x, y, w, h = ann["bbox"]
-        mx, my = a.margin * w, a.margin * h
-        box = (max(0, int(x - mx)), max(0, int(y - my)), min(im.width, int(math.ceil(x + w + mx))), min(im.height, int(math.ceil(y + h + my))))
-        imgs.append(im.crop(box).resize((96, 96), Image.BICUBIC))
+imgs = synth_crops.load(a.data, 96, margin=a.margin)
 print(len(imgs), "object crops", flush=True)
 
 norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])

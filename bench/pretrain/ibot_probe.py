@@ -14,8 +14,9 @@ exactly like a `vlpart pretrain` checkpoint:
 
 DATA is a `vlpart synth` directory; STORE a store with its source and target imported.
 Environment: THREADS (torch threads, default 2)."""
-import argparse, json, math, os, random, time
+import argparse, math, os, random, time
 import timm, torch, torch.nn as nn, torch.nn.functional as F
+import synth_crops
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision import transforms
@@ -41,25 +42,8 @@ p.add_argument("--no-color", action="store_true")
 a = p.parse_args()
 torch.set_num_threads(int(os.environ.get("THREADS", "2"))); torch.manual_seed(a.seed); random.seed(a.seed)
 
-# --- data: object crops (box with 10% margin, squared) and/or whole scenes
-imgs = []
-for f in ["source.json", "target.json"]:
-    d = json.load(open(os.path.join(a.data, f)))
-    cats = {c["id"]: c for c in d["categories"]}
-    files = {i["id"]: i["file_name"] for i in d["images"]}
-    cache = {}
-    for ann in d["annotations"]:
-        if ":" in cats[ann["category_id"]]["name"]:
-            continue
-        fn = files[ann["image_id"]]
-        if fn not in cache:
-            cache[fn] = Image.open(os.path.join(a.data, "images", fn)).convert("RGB")
-        im = cache[fn]
-        x, y, w, h = ann["bbox"]
-        if a.crops in ("objects", "both"):
-            imgs.append(im.crop((int(x), int(y), int(math.ceil(x + w)), int(math.ceil(y + h)))).resize((64, 64), Image.BICUBIC))
-    if a.crops in ("scenes", "both"):
-        imgs += [im.resize((96, 96), Image.BICUBIC) for im in cache.values()]
+# --- data: object crops (tight boxes) and/or whole scenes
+imgs = synth_crops.load(a.data, 64, objects=a.crops in ("objects", "both"), scenes=a.crops in ("scenes", "both"))
 print(len(imgs), "training images", flush=True)
 
 norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])

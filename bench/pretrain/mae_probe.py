@@ -17,8 +17,9 @@ With --steps N it stops after N steps and prints the training rate after the fir
 ("images/s R"), which bench/pretrain/mae_vs_pytorch.sh compares with `vlpart pretrain --objective mae`.
 
 Environment: THREADS (torch threads, default 2)."""
-import argparse, json, math, os, random, time
+import argparse, math, os, random, time
 import timm, torch, torch.nn as nn, torch.nn.functional as F
+import synth_crops
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision import transforms
@@ -39,22 +40,7 @@ p.add_argument("--seed", type=int, default=0)
 a = p.parse_args()
 torch.set_num_threads(int(os.environ.get("THREADS", "2"))); torch.manual_seed(a.seed); random.seed(a.seed)
 
-imgs = []
-for f in ["source.json", "target.json"]:
-    d = json.load(open(os.path.join(a.data, f)))
-    cats = {c["id"]: c for c in d["categories"]}
-    files = {i["id"]: i["file_name"] for i in d["images"]}
-    cache = {}
-    for ann in d["annotations"]:
-        if ":" in cats[ann["category_id"]]["name"]:
-            continue
-        fn = files[ann["image_id"]]
-        if fn not in cache:
-            cache[fn] = Image.open(os.path.join(a.data, "images", fn)).convert("RGB")
-        x, y, w, h = ann["bbox"]
-        imgs.append(cache[fn].crop((int(x), int(y), int(math.ceil(x + w)), int(math.ceil(y + h)))).resize((80, 80), Image.BICUBIC))
-    if a.scenes:
-        imgs += [im.resize((80, 80), Image.BICUBIC) for im in cache.values()]
+imgs = synth_crops.load(a.data, 80, scenes=a.scenes, scene_size=80)
 if not a.steps: print(len(imgs), "training images", flush=True)
 tf = transforms.Compose([transforms.RandomResizedCrop(64, scale=(a.scale, 1), ratio=(3 / 4, 4 / 3), interpolation=Image.BICUBIC),
                          transforms.RandomHorizontalFlip(), transforms.ToTensor(),
