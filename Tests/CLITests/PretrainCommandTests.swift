@@ -52,8 +52,7 @@ struct PretrainCommandTests {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("s.sqlite").path
-        let imported = try runVLPart(["import", "paco", fixtureURL("store", "paco.json").path, "--images",
-                                      fixtureURL("store", "images").path, "--dataset", "base", "--role", "source", "--db", db])
+        let imported = try importPACO(db, dataset: "base")
         #expect(imported.status == 0, "\(imported.stderr)")
         let out = dir.appendingPathComponent("d.safetensors").path
         let r = try runVLPart(["pretrain", "--dataset", "base", "--db", db, "--arch", "nano", "--dim", "16", "--depth", "1",
@@ -72,8 +71,7 @@ struct PretrainCommandTests {
         let dir = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("s.sqlite").path
-        let imported = try runVLPart(["import", "paco", fixtureURL("store", "paco.json").path, "--images",
-                                      fixtureURL("store", "images").path, "--dataset", "base", "--role", "source", "--db", db])
+        let imported = try importPACO(db, dataset: "base")
         #expect(imported.status == 0, "\(imported.stderr)")
         let out = dir.appendingPathComponent("mae.safetensors").path
         let args = ["pretrain", "--objective", "mae", "--objects", "--db", db, "--arch", "nano", "--dim", "16", "--depth", "1",

@@ -8,7 +8,8 @@ private func scratch() throws -> (URL, String) {
     return (folder, folder.appendingPathComponent("s.sqlite").path)
 }
 
-private func importPACO(_ db: String, dataset: String = "paco") throws -> CommandResult {
+/// Imports the PACO-shaped store fixture as a source dataset (shared by the CLI tests).
+func importPACO(_ db: String, dataset: String = "paco") throws -> CommandResult {
     try runVLPart(["import", "paco", fixtureURL("store", "paco.json").path, "--images", fixtureURL("store", "images").path,
                    "--dataset", dataset, "--role", "source", "--db", db])
 }
