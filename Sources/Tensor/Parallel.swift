@@ -89,3 +89,19 @@ private struct ClaimCounter: @unchecked Sendable {
         return p
     }()
 }
+
+/// Runs `body(shard)` for every shard in `0..<shards` concurrently, one worker each, with every
+/// parallel loop (`parallelWidth`) and OpenBLAS set to one thread meanwhile, then restores both.
+///
+/// Data parallelism for training: each shard runs a whole forward and backward pass over its
+/// part of the batch with no synchronisation until the end, where splitting each op across cores
+/// (and OpenBLAS's idle workers spinning between calls) gained only 1.25× from a second core.
+/// Call it from one thread at a time; `body` must not change the parallel width.
+public func dataParallel(_ shards: Int, _ body: @Sendable (_ shard: Int) -> Void) {
+    guard shards > 1 else { if shards == 1 { body(0) }; return }
+    let width = _parallelWidth
+    _parallelWidth = 1
+    let previousThreads = setBLASThreads(1)
+    defer { _parallelWidth = width; setBLASThreads(previousThreads) }
+    DispatchQueue.concurrentPerform(iterations: shards, execute: body)
+}

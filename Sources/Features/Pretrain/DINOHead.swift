@@ -6,7 +6,9 @@ import Tensor
 ///
 /// Parameter names follow DINO's checkpoints: `head.mlp.{0,2,4}.{weight,bias}`,
 /// `head.last_layer.weight_v` (`weight_g` is written as ones when saving).
-public final class DINOHead {
+/// Sendable because data-parallel shards read it from several threads at once: its parameter
+/// list never changes, and values change only between passes (optimiser, EMA).
+public final class DINOHead: @unchecked Sendable {
     public let inputDim: Int, hiddenDim: Int, bottleneckDim: Int, outputDim: Int
     public let parameters: [Parameter]
     let named: [String: Parameter]

@@ -59,10 +59,15 @@ public struct DINOLoss: Sendable {
     ///   - teacherOutput: `[2·batch, K]` for the two global crops, crop-major.
     /// - Returns: a scalar, `Σ_{iq, v≠iq} CE(q_iq, p_v) / n_pairs`.
     public func callAsFunction(_ tape: Tape, studentOutput: Var, teacherOutput: [Float], batch: Int, epoch: Int) -> Var {
+        callAsFunction(tape, studentOutput: studentOutput, targets: teacherTargets(teacherOutput, epoch: epoch), batch: batch)
+    }
+
+    /// The loss on the tape given the teacher's targets (``teacherTargets(_:epoch:)``), `[2·batch, K]`
+    /// crop-major: a data shard's rows of targets computed over the whole batch.
+    public func callAsFunction(_ tape: Tape, studentOutput: Var, targets q: [Float], batch: Int) -> Var {
         let k = outputDim, crops = tape.shape(studentOutput)[0] / batch
-        precondition(teacherOutput.count == 2 * batch * k && crops >= 2, "DINOLoss: teacher \(teacherOutput.count) values, student \(tape.shape(studentOutput))")
+        precondition(q.count == 2 * batch * k && crops >= 2, "DINOLoss: \(q.count) targets, student \(tape.shape(studentOutput))")
         let logp = tape.logSoftmax(studentOutput, temperature: studentTemperature)
-        let q = teacherTargets(teacherOutput, epoch: epoch)
         var total: Var? = nil
         var terms = 0
         for iq in 0..<2 {

@@ -107,23 +107,49 @@ public final class DINOTrainer {
     public func step(globals: [[Float]], locals: [[Float]], batch: Int, learningRate: Float, weightDecay: Float,
                      momentum: Float, epoch: Int) -> Float {
         precondition(globals.count == 2, "DINO needs two global crops, got \(globals.count)")
-        let g = config.multiCrop.globalSize, l = config.multiCrop.localSize
-        let globalPixels = globals[0] + globals[1], localPixels = locals.flatMap { $0 }
+        let g = config.multiCrop.globalSize, l = config.multiCrop.localSize, k = config.outputDim
+        let shards = DataShards(batch: batch)
+        let student = student, studentHead = studentHead, teacher = teacher, teacherHead = teacherHead
 
-        // Teacher: global crops only, no tape.
-        let tt = Tape(recording: false)
-        let teacherOut = tt.value(teacherHead.forward(tt, teacher.forward(tt, pixels: globalPixels, batch: 2 * batch, size: g)))
+        // Teacher: global crops only, no tape; each shard's rows are crop-major within the shard.
+        let teacherSlots = Slots<[Float]>(count: shards.count)
+        dataParallel(shards.count) { s in
+            let tt = Tape(recording: false), n = shards.ranges[s].count
+            let cls = teacher.forward(tt, pixels: shards.pixels(globals, shard: s, side: g), batch: 2 * n, size: g)
+            teacherSlots.set(s, tt.value(teacherHead.forward(tt, cls)))
+        }
+        // The whole batch's teacher rows, crop-major, as DINOLoss and the center expect.
+        var teacherOut = [Float](repeating: 0, count: 2 * batch * k)
+        for (s, rows) in teacherSlots.items.enumerated() {
+            let r = shards.ranges[s]
+            for c in 0..<2 {
+                let src = rows[(c * r.count * k)..<((c + 1) * r.count * k)]
+                teacherOut.replaceSubrange(((c * batch + r.lowerBound) * k)..<((c * batch + r.upperBound) * k), with: src)
+            }
+        }
+        let targets = loss.teacherTargets(teacherOut, epoch: epoch)   // Sinkhorn needs the whole batch
 
         // Student: every crop; globals and locals run as two batches (different token counts).
-        let tape = Tape()
-        var cls = student.forward(tape, pixels: globalPixels, batch: 2 * batch, size: g)
-        if !locals.isEmpty {
-            cls = tape.concatRows(cls, student.forward(tape, pixels: localPixels, batch: locals.count * batch, size: l))
+        // Each shard's loss is its images' mean scaled by its share, so the shards sum to the batch mean.
+        let lossFunction = loss
+        let gradients = (0..<shards.count).map { _ in ShardGradients() }
+        let losses = Slots<Float>(count: shards.count)
+        dataParallel(shards.count) { s in
+            let tape = Tape(gradients: gradients[s]), r = shards.ranges[s], n = r.count
+            var cls = student.forward(tape, pixels: shards.pixels(globals, shard: s, side: g), batch: 2 * n, size: g)
+            if !locals.isEmpty {
+                let localPixels = shards.pixels(locals, shard: s, side: l)
+                cls = tape.concatRows(cls, student.forward(tape, pixels: localPixels, batch: locals.count * n, size: l))
+            }
+            let studentOut = studentHead.forward(tape, cls)                                  // [crops·n, K]
+            let shardTargets = (0..<2).flatMap { c in targets[((c * batch + r.lowerBound) * k)..<((c * batch + r.upperBound) * k)] }
+            let mean = lossFunction(tape, studentOutput: studentOut, targets: shardTargets, batch: n)
+            let share = tape.scale(mean, by: Float(n) / Float(batch))
+            tape.backward(share)
+            losses.set(s, tape.scalar(share))
         }
-        let studentOut = studentHead.forward(tape, cls)                                   // [crops·B, K]
-        let total = loss(tape, studentOutput: studentOut, teacherOutput: teacherOut, batch: batch, epoch: epoch)
         optimizer.zeroGradients()
-        tape.backward(total)
+        for shard in gradients { shard.addAll(into: studentParameters) }
         loss.updateCenter(teacherOutput: teacherOut)
 
         if config.clipGrad > 0 { for p in studentParameters { clipGradientNorm([p], maxNorm: config.clipGrad) } }
@@ -135,7 +161,7 @@ public final class DINOTrainer {
             let tp = t.value.pointer, sp = s.value.pointer
             for j in 0..<t.count { tp[j] = momentum * tp[j] + (1 - momentum) * sp[j] }
         }
-        return tape.scalar(total)
+        return losses.items.reduce(0, +)
     }
 
     /// Builds the multi-crop batch for `images` at iteration `step` (random streams keyed by the
@@ -143,7 +169,7 @@ public final class DINOTrainer {
     @discardableResult
     public func trainStep(images: [Image]) -> Float {
         let mc = config.multiCrop, b = images.count, seed = config.seed, it = step
-        let slots = CropSlots(count: b)
+        let slots = Slots<(globals: [[Float]], locals: [[Float]])>(count: b)
         DispatchQueue.concurrentPerform(iterations: b) { i in
             var rng = PretrainRandom(seed: seed, purpose: 2, index: it * 4096 + i)
             slots.set(i, mc.crops(of: images[i], rng: &rng))
@@ -163,12 +189,4 @@ extension DINOTrainer: PretrainingRun {
     public var batchSize: Int { config.batchSize }
     public var seed: UInt64 { config.seed }
     public func learningRate(at step: Int) -> Float { learningRates[step] }
-}
-
-/// Per-image crop results filled by concurrent workers, each writing its own slot under a lock.
-final class CropSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var items: [(globals: [[Float]], locals: [[Float]])]
-    init(count: Int) { items = .init(repeating: ([], []), count: count) }
-    func set(_ i: Int, _ value: (globals: [[Float]], locals: [[Float]])) { lock.lock(); items[i] = value; lock.unlock() }
 }

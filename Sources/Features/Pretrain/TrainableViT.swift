@@ -41,7 +41,9 @@ public struct PretrainArchitecture: Sendable, Equatable, Codable {
 /// Parameters carry their DINO/timm state-dict names (`blocks.3.attn.qkv.weight`), so the saved
 /// file loads with `ViTCheckpoint.load`. Drop-path is not used (DINO's student default is 0.1;
 /// the tiny models here train for few epochs).
-public final class TrainableViT {
+/// Sendable because data-parallel shards read it from several threads at once: its parameter
+/// list never changes, and values change only between passes (optimiser, EMA).
+public final class TrainableViT: @unchecked Sendable {
     public let architecture: PretrainArchitecture
     /// All parameters in state-dict order.
     public let parameters: [Parameter]

@@ -71,10 +71,10 @@ extension AutodiffKernels {
         init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
     }
 
-    /// Runs `body` over `0..<count` split into about one chunk per core; `body` must only write
-    /// the rows of its own range.
+    /// Runs `body` over `0..<count` split into `parallelWidth` chunks (one inside `dataParallel`);
+    /// `body` must only write the rows of its own range.
     static func parallelChunks(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount)
+        let chunks = min(count, parallelWidth)
         if chunks <= 1 { body(0..<count); return }
         DispatchQueue.concurrentPerform(iterations: chunks) { i in
             body((i * count / chunks)..<((i + 1) * count / chunks))

@@ -111,8 +111,18 @@ public final class Tape {
     var nodes: [Node] = []
     /// When false, ops compute values only (a teacher or evaluation forward pass).
     public let recording: Bool
+    /// Where parameter gradients go: `nil` for each ``Parameter/grad``, or one shard's own buffers.
+    let shardGradients: ShardGradients?
 
-    public init(recording: Bool = true) { self.recording = recording }
+    /// - Parameters:
+    ///   - recording: false for a forward pass that never runs ``backward(_:)``.
+    ///   - gradients: collect parameter gradients into these buffers instead of each
+    ///     ``Parameter/grad``, so tapes on different threads (one per data shard) never write the
+    ///     same memory; ``ShardGradients/addAll(into:)`` sums them afterwards.
+    public init(recording: Bool = true, gradients: ShardGradients? = nil) {
+        self.recording = recording
+        shardGradients = gradients
+    }
 
     /// A value that needs no gradient (inputs, targets).
     public func constant(_ values: [Float], shape: [Int]) -> Var {
@@ -120,9 +130,11 @@ public final class Tape {
         return push(shape: shape, value: Buffer(values), needsGrad: false)
     }
 
-    /// A parameter as a leaf; its gradient accumulates into `p.grad` when recording.
+    /// A parameter as a leaf; its gradient accumulates into `p.grad` (or the tape's shard buffer
+    /// for `p`) when recording.
     public func parameter(_ p: Parameter) -> Var {
-        let node = Node(shape: p.shape, value: p.value, grad: recording ? p.grad : nil, needsGrad: recording)
+        let grad = recording ? (shardGradients?.buffer(for: p) ?? p.grad) : nil
+        let node = Node(shape: p.shape, value: p.value, grad: grad, needsGrad: recording)
         nodes.append(node)
         return Var(index: nodes.count - 1)
     }
