@@ -72,3 +72,13 @@ void vlk_online_softmax_step(float *scores, long rows, long cols, long lds, floa
 long vlk_fetch_add(long *counter, long value) {
     return __atomic_fetch_add(counter, value, __ATOMIC_SEQ_CST);
 }
+
+static _Thread_local int thread_serial = 0;
+
+int vlk_thread_serial(void) { return thread_serial; }
+
+int vlk_set_thread_serial(int serial) {
+    int previous = thread_serial;
+    thread_serial = serial;
+    return previous;
+}

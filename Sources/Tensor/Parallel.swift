@@ -1,5 +1,6 @@
 import CKernels
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #else
@@ -23,8 +24,9 @@ public struct SharedReads: @unchecked Sendable {
 }
 
 /// Number of worker chunks parallel loops split into: the active processor count unless
-/// `setParallelWidth(_:)` changed it (e.g. `--threads`). Set it before starting work, not during.
-public var parallelWidth: Int { _parallelWidth }
+/// `setParallelWidth(_:)` changed it (e.g. `--threads`); 1 on a `dataParallel` shard's thread.
+/// Set it before starting work, not during.
+public var parallelWidth: Int { vlk_thread_serial() != 0 ? 1 : _parallelWidth }
 nonisolated(unsafe) private var _parallelWidth: Int = max(1, ProcessInfo_activeProcessorCount())
 
 /// Sets how many chunks parallel loops use (and OpenBLAS's thread count) to `n ≥ 1`.
@@ -90,18 +92,38 @@ private struct ClaimCounter: @unchecked Sendable {
     }()
 }
 
-/// Runs `body(shard)` for every shard in `0..<shards` concurrently, one worker each, with every
-/// parallel loop (`parallelWidth`) and OpenBLAS set to one thread meanwhile, then restores both.
+/// Runs `body(shard)` for every shard in `0..<shards` concurrently, one worker each. With two
+/// or more shards, on a shard's thread `parallelWidth` is 1 (parallel loops run inline), and OpenBLAS runs one thread
+/// until the last concurrent `dataParallel` call ends.
 ///
 /// Data parallelism for training: each shard runs a whole forward and backward pass over its
 /// part of the batch with no synchronisation until the end, where splitting each op across cores
 /// (and OpenBLAS's idle workers spinning between calls) gained only 1.25× from a second core.
-/// Call it from one thread at a time; `body` must not change the parallel width.
+/// Nothing global that other threads read changes, so concurrent callers (tests) see the same widths.
 public func dataParallel(_ shards: Int, _ body: @Sendable (_ shard: Int) -> Void) {
-    guard shards > 1 else { if shards == 1 { body(0) }; return }
-    let width = _parallelWidth
-    _parallelWidth = 1
-    let previousThreads = setBLASThreads(1)
-    defer { _parallelWidth = width; setBLASThreads(previousThreads) }
-    DispatchQueue.concurrentPerform(iterations: shards, execute: body)
+    guard shards > 1 else { if shards == 1 { body(0) }; return }   // one shard keeps the parallel loops
+    BLASSerialScope.enter()
+    defer { BLASSerialScope.leave() }
+    DispatchQueue.concurrentPerform(iterations: shards) { shard in
+        let previous = vlk_set_thread_serial(1)
+        body(shard)
+        _ = vlk_set_thread_serial(previous)
+    }
+}
+
+/// Counts the `dataParallel` calls in flight: the first sets OpenBLAS to one thread, the last
+/// restores the count it found (OpenBLAS's thread count is process-global).
+private enum BLASSerialScope {
+    nonisolated(unsafe) static var active = 0, savedThreads = 1
+    static let lock = NSLock()
+    static func enter() {
+        lock.lock(); defer { lock.unlock() }
+        if active == 0 { savedThreads = setBLASThreads(1) }
+        active += 1
+    }
+    static func leave() {
+        lock.lock(); defer { lock.unlock() }
+        active -= 1
+        if active == 0 { setBLASThreads(savedThreads) }
+    }
 }

@@ -52,6 +52,12 @@ void vlk_online_softmax_step_using(int isa, float *scores, long rows, long cols,
 /// consistent). Parallel loops claim work items from a shared counter with it.
 long vlk_fetch_add(long *counter, long value);
 
+/// Whether parallel loops started on this thread run serially (1) or split across cores (0):
+/// a thread-local flag, so a data-parallel shard never changes what other threads see.
+int vlk_thread_serial(void);
+/// Sets this thread's flag (see `vlk_thread_serial`) and returns its previous value.
+int vlk_set_thread_serial(int serial);
+
 /// 1 when this CPU has the SHA extensions (SHA-NI) that `vlk_sha256_blocks` uses.
 int vlk_has_sha_ni(void);
 

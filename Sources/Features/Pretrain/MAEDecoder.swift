@@ -8,7 +8,8 @@ import Tensor
 /// Parameter names follow MAE's `models_mae.py` (`decoder_embed`, `mask_token`, `decoder_pos_embed`,
 /// `decoder_blocks.N.…`, `decoder_norm`, `decoder_pred`); the position embedding is learned
 /// rather than fixed sine–cosine. Only checkpoints hold it: the exported backbone is the encoder.
-public final class MAEDecoder {
+/// Sendable for the same reason as ``TrainableViT``: shards read it concurrently between updates.
+public final class MAEDecoder: @unchecked Sendable {
     public let encoderDim: Int, dim: Int, depth: Int, heads: Int
     /// Patches per side and pixels per patch side.
     public let grid: Int, patchSize: Int

@@ -101,8 +101,33 @@ public final class MAETrainer {
     /// - Returns: the loss before the update.
     @discardableResult
     public func step(pixels: [Float], visible: [[Int]], learningRate: Float) -> Float {
-        let a = config.architecture, s = a.imageSize, n = a.grid * a.grid, batch = visible.count
-        let tape = Tape()
+        let a = config.architecture, s = a.imageSize, batch = visible.count, plane = 3 * s * s
+        let shards = DataShards(batch: batch)
+        let encoder = encoder, decoder = decoder
+        // One whole pass per shard; every image hides the same number of patches, so each shard's
+        // mean scaled by its share of the images sums to the batch mean.
+        let gradients = (0..<shards.count).map { _ in ShardGradients() }
+        let losses = Slots<Float>(count: shards.count)
+        dataParallel(shards.count) { shard in
+            let r = shards.ranges[shard]
+            let tape = Tape(gradients: gradients[shard])
+            let mean = Self.loss(tape, encoder: encoder, decoder: decoder,
+                                 pixels: Array(pixels[(r.lowerBound * plane)..<(r.upperBound * plane)]),
+                                 visible: Array(visible[r]))
+            let share = tape.scale(mean, by: Float(r.count) / Float(batch))
+            tape.backward(share)
+            losses.set(shard, tape.scalar(share))
+        }
+        optimizer.zeroGradients()
+        for shard in gradients { shard.addAll(into: parameters) }
+        optimizer.step(learningRate: learningRate, weightDecay: Float(config.weightDecay))
+        return losses.items.reduce(0, +)
+    }
+
+    /// The mean squared error of the decoder's predictions on the hidden patches of `pixels`
+    /// (`[batch, 3, S, S]`, `batch` = `visible.count`), recorded on `tape`.
+    static func loss(_ tape: Tape, encoder: TrainableViT, decoder: MAEDecoder, pixels: [Float], visible: [[Int]]) -> Var {
+        let a = encoder.architecture, s = a.imageSize, n = a.grid * a.grid, batch = visible.count
         let tokens = encoder.embed(tape, pixels: pixels, batch: batch, size: s)                    // [B·(1+n), D]
         var keptRows: [Int] = []
         for (b, places) in visible.enumerated() {
@@ -113,7 +138,7 @@ public final class MAETrainer {
         let kept = tape.gatherRows(tokens, rows: keptRows)
         let encoded = encoder.finalNorm(tape, encoder.blocks(tape, kept, batch: batch))
         let predicted = decoder.forward(tape, encoded: encoded, visible: visible)                  // [B·n, values]
-        let targets = Self.patchTargets(pixels, batch: batch, size: s, patch: a.patchSize)
+        let targets = patchTargets(pixels, batch: batch, size: s, patch: a.patchSize)
         var hiddenRows: [Int] = [], hiddenTargets: [Float] = []
         let values = decoder.patchValues
         for (b, places) in visible.enumerated() {
@@ -123,11 +148,7 @@ public final class MAETrainer {
                 hiddenTargets += targets[((b * n + t) * values)..<((b * n + t + 1) * values)]
             }
         }
-        let loss = tape.meanSquaredError(tape.gatherRows(predicted, rows: hiddenRows), target: hiddenTargets)
-        optimizer.zeroGradients()
-        tape.backward(loss)
-        optimizer.step(learningRate: learningRate, weightDecay: Float(config.weightDecay))
-        return tape.scalar(loss)
+        return tape.meanSquaredError(tape.gatherRows(predicted, rows: hiddenRows), target: hiddenTargets)
     }
 
     /// The crop and patch mask of one image at one step: a random resized crop of the
@@ -148,7 +169,7 @@ public final class MAETrainer {
     @discardableResult
     public func trainStep(images: [Image]) -> Float {
         let b = images.count, config = config, it = step
-        let slots = SampleSlots(count: b)
+        let slots = Slots<(pixels: [Float], visible: [Int])>(count: b)
         DispatchQueue.concurrentPerform(iterations: b) { i in
             var rng = PretrainRandom(seed: config.seed, purpose: 4, index: it * 4096 + i)
             slots.set(i, Self.sample(images[i], config: config, rng: &rng))
@@ -171,12 +192,4 @@ extension MAETrainer: PretrainingRun {
     public var batchSize: Int { config.batchSize }
     public var seed: UInt64 { config.seed }
     public func learningRate(at step: Int) -> Float { learningRates[step] }
-}
-
-/// Per-image samples filled by concurrent workers, each writing its own slot under a lock.
-final class SampleSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var items: [(pixels: [Float], visible: [Int])]
-    init(count: Int) { items = .init(repeating: ([], []), count: count) }
-    func set(_ i: Int, _ value: (pixels: [Float], visible: [Int])) { lock.lock(); items[i] = value; lock.unlock() }
 }
