@@ -50,12 +50,11 @@ private func parsedLabels(_ store: Store, run: Int64) throws -> [String] {
     defer { try? FileManager.default.removeItem(at: dir) }
     let targets = try store.objects(role: .target).map { $0.annotation.id! }
     // A random tiny model's descriptors are nearly alike, so only a patch's own match is
-    // trustworthy: one neighbour and one cluster per patch make the transfer exact, which tests
-    // the plumbing (crops, grids, masks, store) rather than the features.
+    // trustworthy: one neighbour and every patch on its own vote make the transfer exact, which
+    // tests the plumbing (crops, grids, masks, store) rather than the features.
     var options = ParseRunOptions()
     options.k = 2
     options.parameters.neighbours = 1
-    options.parameters.clusters = 64
 
     let run = try store.createRun(kind: "parse", name: "first", params: nil)
     try store.addWorkItems(runID: run.id, annotationIDs: targets)
@@ -74,6 +73,12 @@ private func parsedLabels(_ store: Store, run: Int64) throws -> [String] {
     })
     // Provenance says the masks were refined against the image (on by default).
     #expect(labels.allSatisfy { $0.annotation.provenance?.contains("\"refine_iterations\":10") == true })
+    // …and, per retrieved base, which way it was turned.
+    for label in labels {
+        let json = try JSONSerialization.jsonObject(with: Data((label.annotation.provenance ?? "{}").utf8)) as? [String: Any]
+        let bases = json?["bases"] as? [Any], mirrored = json?["mirrored"] as? [Bool]
+        #expect(bases != nil && mirrored?.count == bases?.count, "provenance: \(label.annotation.provenance ?? "none")")
+    }
     // Every parsed part lies inside its object's mask and overlaps the gold part it copies
     // (8×8 patches on a 39×42 box bound the overlap well below 1).
     let car = try #require(try store.objects(role: .target).first { $0.categoryName == "car_(automobile)" })

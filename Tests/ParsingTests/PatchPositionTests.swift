@@ -19,8 +19,7 @@ import TestSupport
     let target = TargetObject(descriptors: descriptors, gridH: 4, gridW: 4, foregroundGrid: [UInt8](repeating: 1, count: 16),
                               foreground: [UInt8](repeating: 1, count: 64), height: 8, width: 8)
     let base = BaseObject(annotationID: 1, descriptors: descriptors, labels: (0..<16).map { Int32($0 < 8 ? 1 : 2) })
-    var parameters = ParseParameters()
-    parameters.clusters = 16   // one patch per cluster: the test is about matching, not k-means
+    var parameters = ParseParameters()   // every patch labelled by its own votes
     let parts = ObjectParser.parse(target, bases: [base], parts: 2, parameters: parameters)
     #expect(parts.map(\.classIndex) == [1, 2])
     #expect(parts.first?.mask == (0..<64).map { UInt8($0 < 32 ? 1 : 0) }, "part 1 is the top half")
@@ -51,4 +50,23 @@ import TestSupport
     var none = PartVotes(correspondence: corr, baseLabels: bankLabels, parts: 2)
     ObjectParser.addPriorVotes(&none, bases: [other], mirrored: [false], fgPatches: [0, 3], gridW: 2, gridCount: 4, weight: 4)
     #expect(none.weights == PartVotes(correspondence: corr, baseLabels: bankLabels, parts: 2).weights)
+}
+
+/// By default every patch takes its own vote; k-means clusters are labelled as a whole. Here the
+/// descriptors are all alike and only the base's layout (prior votes) tells the halves apart, so
+/// one cluster must take one label while per-patch votes follow the layout.
+@Test func patchesTakeTheirOwnVotesUnlessClustered() {
+    let descriptors: [Float] = (0..<64).map { $0 % 4 == 0 ? 1 : 0 }
+    let target = TargetObject(descriptors: descriptors, gridH: 4, gridW: 4, foregroundGrid: [UInt8](repeating: 1, count: 16),
+                              foreground: [UInt8](repeating: 1, count: 64), height: 8, width: 8)
+    let base = BaseObject(annotationID: 1, descriptors: descriptors, labels: (0..<16).map { Int32($0 < 8 ? 1 : 2) })
+    var parameters = ParseParameters()
+    parameters.positionWeight = 0
+    parameters.facing = .silhouette
+    let perPatch = ObjectParser.parse(target, bases: [base], parts: 2, parameters: parameters, mirrored: [false])
+    #expect(perPatch.map(\.classIndex) == [1, 2])
+    #expect(perPatch.first?.mask == (0..<64).map { UInt8($0 < 32 ? 1 : 0) }, "part 1 is the top half")
+    parameters.clusters = 8
+    let clustered = ObjectParser.parse(target, bases: [base], parts: 2, parameters: parameters, mirrored: [false])
+    #expect(clustered.count == 1, "identical rows make one k-means cluster: \(clustered.map(\.classIndex))")
 }

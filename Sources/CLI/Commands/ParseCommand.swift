@@ -38,7 +38,7 @@ struct ParseCommand: ParsableCommand {
     var method: String = "cluster"
     @Option(help: "Base objects retrieved per target object (nn always uses 1).")
     var k: Int = 3
-    @Option(help: "cluster: k-means clusters per object (default: four per borrowed part).")
+    @Option(help: "cluster: group each object's patches into this many k-means clusters and label each cluster as a whole (default: none; every patch takes its own vote, which measured best with the shipped backbone).")
     var clusters: Int?
     @Option(help: "cluster: nearest base patches voting for every target patch.")
     var neighbours: Int = 10
