@@ -151,10 +151,19 @@ public final class SegmenterTrainer {
                 let batch = order[start..<min(start + config.batch, order.count)]
                 optimizer.zeroGradients()
                 var batchLoss: Float = 0
-                for index in batch {
-                    let s = samples[index]
-                    let result = head.lossAndGradients(features: s.features, gridH: s.gridH, gridW: s.gridW,
-                                                       targets: s.targets, objects: objects, parts: parts)
+                // Samples are independent: one worker per core, each taking every n-th sample with
+                // its loops serial; summing in batch order keeps results identical on any core count.
+                let items = Array(batch), current = head, objects = objects, parts = parts
+                let results = ConcurrentResults<HeadLoss>(count: items.count)
+                let shards = max(1, min(parallelWidth, items.count))
+                dataParallel(shards) { shard in
+                    for j in stride(from: shard, to: items.count, by: shards) {
+                        let s = samples[items[j]]
+                        results.set(j, current.lossAndGradients(features: s.features, gridH: s.gridH, gridW: s.gridW,
+                                                             targets: s.targets, objects: objects, parts: parts))
+                    }
+                }
+                for result in results.items {
                     batchLoss += result.loss
                     for p in parameters {
                         result.gradients[p.name]!.data.withUnsafeBufferPointer { g in

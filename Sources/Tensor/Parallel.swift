@@ -127,3 +127,19 @@ private enum BLASSerialScope {
         if active == 0 { setBLASThreads(savedThreads) }
     }
 }
+
+/// Results that concurrent workers (per item or per shard) fill, each its own slot, under a lock;
+/// read ``items`` once they are done.
+public final class ConcurrentResults<Item>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Item?]
+
+    /// `count` empty slots.
+    public init(count: Int) { storage = .init(repeating: nil, count: count) }
+
+    /// Fills slot `i`.
+    public func set(_ i: Int, _ value: Item) { lock.lock(); storage[i] = value; lock.unlock() }
+
+    /// Every slot, in order; each must have been set.
+    public var items: [Item] { lock.lock(); defer { lock.unlock() }; return storage.map { $0! } }
+}

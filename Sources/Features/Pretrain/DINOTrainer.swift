@@ -112,7 +112,7 @@ public final class DINOTrainer {
         let student = student, studentHead = studentHead, teacher = teacher, teacherHead = teacherHead
 
         // Teacher: global crops only, no tape; each shard's rows are crop-major within the shard.
-        let teacherSlots = Slots<[Float]>(count: shards.count)
+        let teacherSlots = ConcurrentResults<[Float]>(count: shards.count)
         dataParallel(shards.count) { s in
             let tt = Tape(recording: false), n = shards.ranges[s].count
             let cls = teacher.forward(tt, pixels: shards.pixels(globals, shard: s, side: g), batch: 2 * n, size: g)
@@ -133,7 +133,7 @@ public final class DINOTrainer {
         // Each shard's loss is its images' mean scaled by its share, so the shards sum to the batch mean.
         let lossFunction = loss
         let gradients = (0..<shards.count).map { _ in ShardGradients() }
-        let losses = Slots<Float>(count: shards.count)
+        let losses = ConcurrentResults<Float>(count: shards.count)
         dataParallel(shards.count) { s in
             let tape = Tape(gradients: gradients[s]), r = shards.ranges[s], n = r.count
             var cls = student.forward(tape, pixels: shards.pixels(globals, shard: s, side: g), batch: 2 * n, size: g)
@@ -169,7 +169,7 @@ public final class DINOTrainer {
     @discardableResult
     public func trainStep(images: [Image]) -> Float {
         let mc = config.multiCrop, b = images.count, seed = config.seed, it = step
-        let slots = Slots<(globals: [[Float]], locals: [[Float]])>(count: b)
+        let slots = ConcurrentResults<(globals: [[Float]], locals: [[Float]])>(count: b)
         DispatchQueue.concurrentPerform(iterations: b) { i in
             var rng = PretrainRandom(seed: seed, purpose: 2, index: it * 4096 + i)
             slots.set(i, mc.crops(of: images[i], rng: &rng))

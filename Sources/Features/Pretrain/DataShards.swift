@@ -25,13 +25,3 @@ struct DataShards {
         return out
     }
 }
-
-/// Results filled by concurrent workers (per image or per shard), each writing its own slot under a lock.
-final class Slots<Item>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Item?]
-    init(count: Int) { storage = .init(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: Item) { lock.lock(); storage[i] = value; lock.unlock() }
-    /// Every slot, in order; each must have been set.
-    var items: [Item] { lock.lock(); defer { lock.unlock() }; return storage.map { $0! } }
-}

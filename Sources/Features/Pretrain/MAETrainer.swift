@@ -107,7 +107,7 @@ public final class MAETrainer {
         // One whole pass per shard; every image hides the same number of patches, so each shard's
         // mean scaled by its share of the images sums to the batch mean.
         let gradients = (0..<shards.count).map { _ in ShardGradients() }
-        let losses = Slots<Float>(count: shards.count)
+        let losses = ConcurrentResults<Float>(count: shards.count)
         dataParallel(shards.count) { shard in
             let r = shards.ranges[shard]
             let tape = Tape(gradients: gradients[shard])
@@ -169,7 +169,7 @@ public final class MAETrainer {
     @discardableResult
     public func trainStep(images: [Image]) -> Float {
         let b = images.count, config = config, it = step
-        let slots = Slots<(pixels: [Float], visible: [Int])>(count: b)
+        let slots = ConcurrentResults<(pixels: [Float], visible: [Int])>(count: b)
         DispatchQueue.concurrentPerform(iterations: b) { i in
             var rng = PretrainRandom(seed: config.seed, purpose: 4, index: it * 4096 + i)
             slots.set(i, Self.sample(images[i], config: config, rng: &rng))
