@@ -19,8 +19,9 @@ extension Tape {
                      "attention: qkv \(shape(qkv)) with batch \(batch), heads \(heads)")
         let scale = 1 / Float(d).squareRoot()
         let src = K.Shared(valuePointer(qkv))
-        let y = Buffer(zeros: batch * n * c)
-        let probs = Buffer(zeros: batch * heads * n * n)   // softmax(q·kᵀ), kept for backward
+        // Both written in full by beta-0 sgemms (every head's columns of y, every head's n×n block).
+        let y = Buffer(uninitialized: batch * n * c)
+        let probs = Buffer(uninitialized: batch * heads * n * n)   // softmax(q·kᵀ), kept for backward
         let dst = K.Shared(y.pointer), pp = K.Shared(probs.pointer)
         K.parallelChunks(batch) { range in
             for b in range {

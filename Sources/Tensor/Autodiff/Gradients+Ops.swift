@@ -15,7 +15,7 @@ extension Tape {
         precondition(ws.count >= 2 && xs.last == nIn, "linear: x \(xs) vs weight \(ws)")
         if let bias { precondition(shape(bias) == [nOut], "linear: bias \(shape(bias)) vs weight \(ws)") }
         let n = count(x) / nIn
-        let y = Buffer(zeros: n * nOut)
+        let y = Buffer(uninitialized: n * nOut)   // beta 0: the sgemm writes every element
         let xp = valuePointer(x), wp = valuePointer(weight)
         K.sgemm(false, true, n, nOut, nIn, 1, xp, nIn, wp, nIn, 0, y.pointer, nOut)
         if let bias { K.addRowVector(y.pointer, valuePointer(bias), rows: n, cols: nOut) }
@@ -37,7 +37,7 @@ extension Tape {
     public func add(_ a: Var, _ b: Var) -> Var {
         precondition(shape(a) == shape(b), "add: \(shape(a)) vs \(shape(b))")
         let n = count(a)
-        let y = Buffer(zeros: n)
+        let y = Buffer(uninitialized: n)
         let ap = valuePointer(a), bp = valuePointer(b)
         for i in 0..<n { y.pointer[i] = ap[i] + bp[i] }
         var out = Var(index: 0)
@@ -104,8 +104,8 @@ extension Tape {
         precondition(shape(x).last == c && count(bias) == c, "layerNorm: x \(shape(x)) vs \(shape(weight)), \(shape(bias))")
         let rows = count(x) / c
         let xp = valuePointer(x), gp = valuePointer(weight), bp = valuePointer(bias)
-        let y = Buffer(zeros: rows * c)
-        let stats = Buffer(zeros: 2 * rows)   // mean, rstd per row, kept for backward
+        let y = Buffer(uninitialized: rows * c)      // every row written below
+        let stats = Buffer(uninitialized: 2 * rows)  // mean, rstd per row, kept for backward
         for r in 0..<rows {
             let row = xp + r * c
             var m: Float = 0
@@ -155,12 +155,12 @@ extension Tape {
     public func gelu(_ x: Var) -> Var {
         let n = count(x)
         let xp = valuePointer(x)
-        let y = Buffer(zeros: n)
+        let y = Buffer(uninitialized: n)
         y.pointer.update(from: xp, count: n)
-        geluErf(y.pointer, count: n, parallel: false)     // vectorised; OpenBLAS's spinning workers hold the other cores
+        geluErf(y.pointer, count: n)     // split across cores, or serial on a data-parallel shard
         var out = Var(index: 0)
         out = output(shape: shape(x), value: y, inputs: [x]) { [unowned self] in
-            geluErfBackward(x: xp, upstream: gradPointer(out), into: gradPointer(x), count: n, accumulate: true, parallel: false)
+            geluErfBackward(x: xp, upstream: gradPointer(out), into: gradPointer(x), count: n, accumulate: true)
         }
         return out
     }

@@ -18,6 +18,14 @@ public final class Buffer: @unchecked Sendable {
         pointer.initialize(repeating: 0, count: count)
     }
 
+    /// A buffer of `count` elements left as the allocator gave them: only for outputs that the
+    /// caller writes in full before anything reads them (an sgemm with beta 0, an elementwise
+    /// result). Zero-filling them was about 3 % of the cycles of a DINO training step (perf).
+    public init(uninitialized count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+    }
+
     /// A buffer holding a copy of `values`.
     public init(_ values: [Float]) {
         count = values.count
