@@ -13,8 +13,10 @@ struct ParseCommand: ParsableCommand {
         discussion: """
         For each object of a target category with an approved borrowed taxonomy (see `vlpart \
         taxonomy propose` and `review`), the top-k most similar base objects are retrieved by CLS \
-        cosine, the object's descriptors are clustered, and each cluster takes the part its \
-        patches' nearest base patches vote for (--method cluster). --method nn is VLPart's \
+        cosine, each base is turned to face the target's way, and every patch of the object takes \
+        the part its nearest base patches (placed in the box) and the bases' own layouts vote for \
+        (--method cluster; --clusters N groups the patches by k-means first and labels each \
+        cluster as a whole). --method nn is VLPart's \
         parser: one nearest base object, per-patch nearest neighbour, largest component. \
         --method prior is the featureless baseline: the k retrieved base objects' part masks, each \
         mirrored to match the target's silhouette, stretched onto the target's box and voted per \

@@ -32,8 +32,8 @@ struct PretrainCommand: ParsableCommand {
         backbone of the same architecture and seed: the "random weights" baseline that `vlpart \
         probe` and `vlpart parse` compare a pretrained checkpoint against.
 
-        Examples (on 2 cores DINO trains tiny at about 14 images/s and nano at about 40; MAE on nano \
-        object crops at about 450):
+        Examples (on 2 cores DINO trains tiny at about 26 images/s and nano at about 100; MAE on nano \
+        object crops at about 800):
           vlpart synth data/synth
           vlpart pretrain --images data/synth/images --epochs 20 --seed 0 --out models/dino-tiny.safetensors
           vlpart pretrain --dataset synth-source --arch nano --epochs 60 --out nano.safetensors --db s.sqlite

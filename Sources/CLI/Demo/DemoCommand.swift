@@ -11,16 +11,16 @@ struct DemoCommand: ParsableCommand {
         Synthesises the benchmark (and a held-out test set), imports it, computes features with \
         the shipped self-pretrained checkpoint (models/vlpart-mae-nano-synth.safetensors, or \
         --pretrain to train one here), proposes and approves borrowed taxonomies, parses the novel \
-        objects with three methods (geometric prior, VLPart's nearest neighbour, vlpart's \
-        clustering), scores them against the held-out part ground truth, trains the segmenter on \
+        objects with three methods (geometric prior, VLPart's nearest neighbour, vlpart's cluster \
+        parser), scores them against the held-out part ground truth, trains the segmenter on \
         base labels only and on base + parsed labels, scores both, and writes OUT/report.html, \
         OUT/report.json and a review site (OUT/review/index.html). Every step is an ordinary \
         vlpart command; OUT/logs holds each one's output, and report.json its wall time and peak memory.
 
         Examples:
-          vlpart demo                       # the benchmark, about 10 min on 2 cores
+          vlpart demo                       # the benchmark, about 7 min on 2 cores
           vlpart demo --quick --out /tmp/d  # smoke test, under a minute
-          vlpart demo --pretrain            # retrain the backbone (MAE, about 10 min) first
+          vlpart demo --pretrain            # retrain the backbone (MAE, about 6 min) first
         """
     )
 
@@ -28,7 +28,7 @@ struct DemoCommand: ParsableCommand {
     var out = "vlpart-demo"
     @Flag(help: "A small, fast version: fewer images and epochs.")
     var quick = false
-    @Flag(help: "Pretrain the backbone here (masked autoencoder on the object crops, about 10 min) instead of using the shipped checkpoint.")
+    @Flag(help: "Pretrain the backbone here (masked autoencoder on the object crops, about 6 min) instead of using the shipped checkpoint.")
     var pretrain = false
     @Option(help: "Use this ViT checkpoint instead of the shipped one.")
     var model: String?
