@@ -93,8 +93,8 @@ private struct ClaimCounter: @unchecked Sendable {
 }
 
 /// Runs `body(shard)` for every shard in `0..<shards` concurrently, one worker each. With two
-/// or more shards, on a shard's thread `parallelWidth` is 1 (parallel loops run inline), and OpenBLAS runs one thread
-/// until the last concurrent `dataParallel` call ends.
+/// or more shards, `parallelWidth` is 1 on a shard's thread (parallel loops run inline), and
+/// OpenBLAS runs one thread until the last concurrent `dataParallel` call ends.
 ///
 /// Data parallelism for training: each shard runs a whole forward and backward pass over its
 /// part of the batch with no synchronisation until the end, where splitting each op across cores
