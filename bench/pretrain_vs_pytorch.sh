@@ -29,7 +29,7 @@ for i in range(64):
 PYEOF
 
 # vlpart: one warm-up step (checkpointed), then STEPS timed steps resumed from it.
-export OPENBLAS_NUM_THREADS=2
+export OPENBLAS_NUM_THREADS=2 VLPART_THREADS=2   # vlpart: 2 data shards, or 2 workers
 .build/release/vlpart pretrain --images "$WORK/images" --arch tiny --batch 32 --epochs 1000 \
     --out "$WORK/m.safetensors" --max-steps 1 >/dev/null 2>&1
 VL=$(.build/release/vlpart pretrain --images "$WORK/images" --arch tiny --batch 32 --epochs 1000 \

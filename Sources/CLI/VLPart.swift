@@ -9,10 +9,11 @@ struct VLPart: AsyncParsableCommand {
     static let version = "0.1.0"
 
     /// ArgumentParser's entry point, after tuning the allocator for tensor work
-    /// (``keepFreedMemoryForReuse()``).
+    /// (``keepFreedMemoryForReuse()``) and the worker count (``applyThreadSetting()``).
     static func main() async {
         keepFreedMemoryForReuse()
         do {
+            try applyThreadSetting()
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -24,13 +25,25 @@ struct VLPart: AsyncParsableCommand {
         }
     }
 
+    /// `VLPART_THREADS=n` caps vlpart's workers (data-parallel training shards, parallel loops) and
+    /// OpenBLAS's threads at `n`; without it vlpart uses every core. Benchmarks set it so both
+    /// sides of a comparison run on the same number of threads.
+    static func applyThreadSetting() throws {
+        guard let raw = ProcessInfo.processInfo.environment["VLPART_THREADS"] else { return }
+        guard let n = Int(raw.trimmingCharacters(in: .whitespaces)), n > 0 else {
+            throw EnvironmentSettingError(message: "VLPART_THREADS must be a positive whole number of threads, not '\(raw)'")
+        }
+        setParallelWidth(n)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "vlpart",
         abstract: "A part-level annotation data engine: parse unlabelled objects into parts.",
         discussion: """
         Typical loop: import a source dataset with parts and a target collection without, \
         extract DINO features, borrow part taxonomies, parse, review, and retrain a segmenter. \
-        Every command that touches labels takes --db (default ./vlpart.sqlite, or $VLPART_DB).
+        Every command that touches labels takes --db (default ./vlpart.sqlite, or $VLPART_DB). \
+        vlpart uses every core; VLPART_THREADS=n limits it (and OpenBLAS) to n threads.
         """,
         version: version,
         subcommands: [
@@ -57,4 +70,11 @@ struct VLPart: AsyncParsableCommand {
             DemoCommand.self,
         ]
     )
+}
+
+/// A bad environment variable: printed as one line (`Error: …`), without the usage text a
+/// command-line mistake gets.
+struct EnvironmentSettingError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

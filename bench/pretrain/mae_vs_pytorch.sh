@@ -20,7 +20,7 @@ bin=.build/release/vlpart
 "$bin" import paco "$WORK/data/source.json" --images "$WORK/data/images" --dataset source --role source --db "$WORK/s.sqlite" >/dev/null
 "$bin" import coco "$WORK/data/target.json" --images "$WORK/data/images" --dataset target --role target --db "$WORK/s.sqlite" >/dev/null
 
-export OPENBLAS_NUM_THREADS=2
+export OPENBLAS_NUM_THREADS=2 VLPART_THREADS=2   # vlpart: 2 data shards, or 2 workers
 args=(pretrain --objective mae --objects --arch nano --epochs 500 --db "$WORK/s.sqlite" --out "$WORK/m.safetensors")
 "$bin" "${args[@]}" --max-steps 1 >/dev/null 2>&1
 VL=$("$bin" "${args[@]}" --resume --max-steps "$STEPS" 2>/dev/null | sed -E 's/.*, ([0-9.]+) images\/s/\1/')

@@ -10,7 +10,7 @@ threads=${THREADS:-2}
 [ -x .build/release/vlpart ] || swift build -c release >&2
 bin=.build/release/vlpart
 python=${PYTHON:-/work/venv/bin/python}
-export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
+export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads VLPART_THREADS=$threads
 swift_out=$("$bin" bench-segmenter --repeat 10)
 torch_out=$("$python" bench/segmenter/head_pytorch.py --threads "$threads" --repeat 10)
 get() { echo "$1" | awk -v k="$2" '$1 == k { print $2 }'; }

@@ -37,7 +37,7 @@ def best_of(n, fn):
 def main():
     binary, threads = sys.argv[1], int(sys.argv[2])
     names = [f"{p} of a {o}" for o in OBJECTS for p in PARTS][:1000]
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), VLPART_THREADS=str(threads))
     with tempfile.TemporaryDirectory() as work:
         out = os.path.join(work, "e.npy")
 

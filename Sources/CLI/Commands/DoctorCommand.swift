@@ -2,6 +2,7 @@ import ArgumentParser
 import CBLAS
 import Foundation
 import Imaging
+import Tensor
 
 /// `vlpart doctor`: reports the libraries and settings vlpart runs with.
 struct DoctorCommand: ParsableCommand {
@@ -16,5 +17,7 @@ struct DoctorCommand: ParsableCommand {
         print("codecs: \(Codecs.version)")
         print("blas: \(blasConfig), \(openblas_get_num_threads()) threads")
         print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+        let limited = ProcessInfo.processInfo.environment["VLPART_THREADS"] != nil
+        print("workers: \(parallelWidth)\(limited ? " (VLPART_THREADS)" : " (every core; VLPART_THREADS=n limits them)")")
     }
 }
