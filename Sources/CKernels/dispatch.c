@@ -38,6 +38,14 @@ void vlk_exp_using(int isa, const float *x, float *y, long n) {
 
 void vlk_exp(const float *x, float *y, long n) { vlk_exp_using(VLK_ISA_AVX512, x, y, n); }
 
+void vlk_gelu_using(int isa, float *x, long n) {
+    if (n > 0) kernels_for(isa)->gelu(x, n);
+}
+
+void vlk_gelu_backward_using(int isa, const float *x, const float *g, float *out, long n, int accumulate) {
+    if (n > 0) kernels_for(isa)->gelu_backward(x, g, out, n, accumulate);
+}
+
 float vlk_row_max(const float *x, long n) { return kernels_for(VLK_ISA_AVX512)->row_max(x, n); }
 
 float vlk_exp_shifted_sum(float *x, long n, float shift) {

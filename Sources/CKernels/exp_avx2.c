@@ -1,4 +1,4 @@
-// AVX2 + FMA row kernels (8 lanes). Compiled for any x86-64 target through function attributes;
+// AVX2 + FMA row kernels (8 lanes): exp, softmax steps, GELU. Compiled for any x86-64 target through function attributes;
 // only called after a CPUID check (dispatch.c). Tails of fewer than 8 go through masked loads.
 #include "exp_kernels.h"
 
@@ -100,7 +100,59 @@ AVX2 static void scale_avx2(float *x, long n, float factor) {
     for (; i < n; i++) x[i] *= factor;
 }
 
-const vlk_row_kernels vlk_avx2_kernels = {exp_avx2, row_max_avx2, exp_shifted_sum_avx2, scale_avx2};
+// erf(x/√2) and e = exp(−x²/2) for 8 lanes (see exp_kernels.h).
+AVX2 static inline __m256 erf8(__m256 x, __m256 *e) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 a = _mm256_mul_ps(_mm256_andnot_ps(sign, x), _mm256_set1_ps(VLK_SQRT1_2));
+    __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(_mm256_set1_ps(VLK_ERF_P), a, _mm256_set1_ps(1.0f)));
+    __m256 p = _mm256_set1_ps(VLK_ERF_A5);
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(VLK_ERF_A4));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(VLK_ERF_A3));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(VLK_ERF_A2));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(VLK_ERF_A1));
+    *e = exp8(_mm256_mul_ps(_mm256_set1_ps(-0.5f), _mm256_mul_ps(x, x)));
+    __m256 y = _mm256_fnmadd_ps(_mm256_mul_ps(p, t), *e, _mm256_set1_ps(1.0f));
+    return _mm256_xor_ps(y, _mm256_and_ps(x, sign));
+}
+
+AVX2 static inline __m256 gelu8(__m256 x) {
+    __m256 e, erf = erf8(x, &e);
+    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_add_ps(_mm256_set1_ps(1.0f), erf));
+}
+
+AVX2 static inline __m256 gelu_grad8(__m256 x, __m256 g) {
+    __m256 e, erf = erf8(x, &e);
+    __m256 cdf = _mm256_mul_ps(_mm256_set1_ps(0.5f), _mm256_add_ps(_mm256_set1_ps(1.0f), erf));
+    __m256 pdf = _mm256_mul_ps(e, _mm256_set1_ps(VLK_INV_SQRT_2PI));
+    return _mm256_mul_ps(g, _mm256_fmadd_ps(x, pdf, cdf));
+}
+
+AVX2 static void gelu_avx2(float *x, long n) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, gelu8(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        __m256i m = tail_mask(n - i);
+        _mm256_maskstore_ps(x + i, m, gelu8(_mm256_maskload_ps(x + i, m)));
+    }
+}
+
+AVX2 static void gelu_backward_avx2(const float *x, const float *g, float *out, long n, int accumulate) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 d = gelu_grad8(_mm256_loadu_ps(x + i), _mm256_loadu_ps(g + i));
+        if (accumulate) d = _mm256_add_ps(d, _mm256_loadu_ps(out + i));
+        _mm256_storeu_ps(out + i, d);
+    }
+    if (i < n) {
+        __m256i m = tail_mask(n - i);
+        __m256 d = gelu_grad8(_mm256_maskload_ps(x + i, m), _mm256_maskload_ps(g + i, m));
+        if (accumulate) d = _mm256_add_ps(d, _mm256_maskload_ps(out + i, m));
+        _mm256_maskstore_ps(out + i, m, d);
+    }
+}
+
+const vlk_row_kernels vlk_avx2_kernels = {exp_avx2, row_max_avx2, exp_shifted_sum_avx2, scale_avx2,
+                                          gelu_avx2, gelu_backward_avx2};
 #else
-const vlk_row_kernels vlk_avx2_kernels = {0, 0, 0, 0};
+const vlk_row_kernels vlk_avx2_kernels = {0, 0, 0, 0, 0, 0};
 #endif

@@ -1,4 +1,4 @@
-// AVX-512F row kernels (16 lanes, FMA, masked tails, vscalefps for 2^n). Compiled for any x86-64
+// AVX-512F row kernels (16 lanes, FMA, masked tails, vscalefps for 2^n): exp, softmax steps, GELU. Compiled for any x86-64
 // target through function attributes; only called after a CPUID check (dispatch.c).
 #include "exp_kernels.h"
 
@@ -81,7 +81,60 @@ AVX512 static void scale_avx512(float *x, long n, float factor) {
     for (; i < n; i++) x[i] *= factor;
 }
 
-const vlk_row_kernels vlk_avx512_kernels = {exp_avx512, row_max_avx512, exp_shifted_sum_avx512, scale_avx512};
+// erf(x/√2) and e = exp(−x²/2) for 16 lanes (see exp_kernels.h).
+AVX512 static inline __m512 erf16(__m512 x, __m512 *e) {
+    const __m512i sign = _mm512_set1_epi32((int)0x80000000u);
+    __m512 a = _mm512_mul_ps(_mm512_abs_ps(x), _mm512_set1_ps(VLK_SQRT1_2));
+    __m512 t = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_fmadd_ps(_mm512_set1_ps(VLK_ERF_P), a, _mm512_set1_ps(1.0f)));
+    __m512 p = _mm512_set1_ps(VLK_ERF_A5);
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(VLK_ERF_A4));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(VLK_ERF_A3));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(VLK_ERF_A2));
+    p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(VLK_ERF_A1));
+    *e = exp16(_mm512_mul_ps(_mm512_set1_ps(-0.5f), _mm512_mul_ps(x, x)));
+    __m512 y = _mm512_fnmadd_ps(_mm512_mul_ps(p, t), *e, _mm512_set1_ps(1.0f));
+    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(y),
+                                                _mm512_and_si512(_mm512_castps_si512(x), sign)));
+}
+
+AVX512 static inline __m512 gelu16(__m512 x) {
+    __m512 e, erf = erf16(x, &e);
+    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(_mm512_set1_ps(1.0f), erf));
+}
+
+AVX512 static inline __m512 gelu_grad16(__m512 x, __m512 g) {
+    __m512 e, erf = erf16(x, &e);
+    __m512 cdf = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_add_ps(_mm512_set1_ps(1.0f), erf));
+    __m512 pdf = _mm512_mul_ps(e, _mm512_set1_ps(VLK_INV_SQRT_2PI));
+    return _mm512_mul_ps(g, _mm512_fmadd_ps(x, pdf, cdf));
+}
+
+AVX512 static void gelu_avx512(float *x, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, gelu16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(x + i, m, gelu16(_mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+AVX512 static void gelu_backward_avx512(const float *x, const float *g, float *out, long n, int accumulate) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 d = gelu_grad16(_mm512_loadu_ps(x + i), _mm512_loadu_ps(g + i));
+        if (accumulate) d = _mm512_add_ps(d, _mm512_loadu_ps(out + i));
+        _mm512_storeu_ps(out + i, d);
+    }
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        __m512 d = gelu_grad16(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, g + i));
+        if (accumulate) d = _mm512_add_ps(d, _mm512_maskz_loadu_ps(m, out + i));
+        _mm512_mask_storeu_ps(out + i, m, d);
+    }
+}
+
+const vlk_row_kernels vlk_avx512_kernels = {exp_avx512, row_max_avx512, exp_shifted_sum_avx512, scale_avx512,
+                                            gelu_avx512, gelu_backward_avx512};
 #else
-const vlk_row_kernels vlk_avx512_kernels = {0, 0, 0, 0};
+const vlk_row_kernels vlk_avx512_kernels = {0, 0, 0, 0, 0, 0};
 #endif

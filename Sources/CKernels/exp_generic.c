@@ -1,4 +1,4 @@
-// Portable C row kernels: any x86-64 or arm64 CPU. Written so compilers can vectorise them with
+// Portable C row kernels (exp, softmax steps, GELU): any x86-64 or arm64 CPU. Written so compilers can vectorise them with
 // the baseline instruction set (SSE2 / NEON).
 #include <stdint.h>
 #include <string.h>
@@ -46,4 +46,31 @@ static void scale_generic(float *x, long n, float factor) {
     for (long i = 0; i < n; i++) x[i] *= factor;
 }
 
-const vlk_row_kernels vlk_generic_kernels = {exp_generic, row_max_generic, exp_shifted_sum_generic, scale_generic};
+// erf(x/√2) and e = exp(−x²/2) (see exp_kernels.h).
+static float erf_scalar(float x, float *e) {
+    float a = (x < 0 ? -x : x) * VLK_SQRT1_2;
+    float t = 1.0f / (1.0f + VLK_ERF_P * a);
+    float p = VLK_ERF_A5;
+    p = p * t + VLK_ERF_A4;
+    p = p * t + VLK_ERF_A3;
+    p = p * t + VLK_ERF_A2;
+    p = p * t + VLK_ERF_A1;
+    *e = vlk_exp_scalar(-0.5f * x * x);
+    float y = 1.0f - p * t * *e;
+    return x < 0 ? -y : y;
+}
+
+static void gelu_generic(float *x, long n) {
+    for (long i = 0; i < n; i++) { float e, erf = erf_scalar(x[i], &e); x[i] = 0.5f * x[i] * (1.0f + erf); }
+}
+
+static void gelu_backward_generic(const float *x, const float *g, float *out, long n, int accumulate) {
+    for (long i = 0; i < n; i++) {
+        float e, erf = erf_scalar(x[i], &e);
+        float d = g[i] * (0.5f * (1.0f + erf) + x[i] * e * VLK_INV_SQRT_2PI);
+        out[i] = accumulate ? out[i] + d : d;
+    }
+}
+
+const vlk_row_kernels vlk_generic_kernels = {exp_generic, row_max_generic, exp_shifted_sum_generic, scale_generic,
+                                             gelu_generic, gelu_backward_generic};

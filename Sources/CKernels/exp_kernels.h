@@ -18,11 +18,26 @@
 #define VLK_P4 1.6666665459e-1f
 #define VLK_P5 5.0000001201e-1f
 
+// Exact GELU through erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7):
+// erf(a) ≈ 1 − t·(A1 + t·(A2 + t·(A3 + t·(A4 + t·A5))))·exp(−a²), t = 1/(1 + P·a), a ≥ 0.
+// With a = |x|/√2, exp(−a²) = exp(−x²/2) is also the normal density's exponential, so the
+// derivative reuses it.
+#define VLK_ERF_P 0.3275911f
+#define VLK_ERF_A1 0.254829592f
+#define VLK_ERF_A2 (-0.284496736f)
+#define VLK_ERF_A3 1.421413741f
+#define VLK_ERF_A4 (-1.453152027f)
+#define VLK_ERF_A5 1.061405429f
+#define VLK_SQRT1_2 0.70710678118654752f
+#define VLK_INV_SQRT_2PI 0.39894228040143268f
+
 typedef struct {
     void (*exp)(const float *x, float *y, long n);
     float (*row_max)(const float *x, long n);
     float (*exp_shifted_sum)(float *x, long n, float shift);
     void (*scale)(float *x, long n, float factor);
+    void (*gelu)(float *x, long n);
+    void (*gelu_backward)(const float *x, const float *g, float *out, long n, int accumulate);
 } vlk_row_kernels;
 
 extern const vlk_row_kernels vlk_generic_kernels;

@@ -48,6 +48,13 @@ void vlk_exp_using(int isa, const float *x, float *y, long n);
 void vlk_online_softmax_step_using(int isa, float *scores, long rows, long cols, long lds, float *row_max,
                                    float *row_sum, float *acc, long ldacc, long acc_cols);
 
+/// Exact GELU, `0.5·x·(1 + erf(x/√2))`, in place over `n` floats on instruction set `isa`
+/// (clamped to `vlk_isa()`); erf by Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7).
+void vlk_gelu_using(int isa, float *x, long n);
+/// GELU's derivative times `g`: `out = g·(Φ(x) + x·φ(x))`, or `out += …` when `accumulate`;
+/// `out` may be `g`. One exponential per element serves both erf and the density.
+void vlk_gelu_backward_using(int isa, const float *x, const float *g, float *out, long n, int accumulate);
+
 /// Atomically adds `value` to `*counter` and returns the previous value (sequentially
 /// consistent). Parallel loops claim work items from a shared counter with it.
 long vlk_fetch_add(long *counter, long value);

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #else
@@ -14,37 +15,14 @@ public func geluErf(_ x: inout Tensor) {
 
 /// Exact GELU over `count` floats in place, split across cores for large buffers unless
 /// `parallel` is false (callers already running on a worker, e.g. `parallelLinear`'s epilogue).
-public func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int, parallel: Bool = true) {
-    let out = DisjointWrites(base: x)
+/// The elementwise work is CKernels' (`vlk_gelu_using`: AVX-512, AVX2 or portable, chosen at run
+/// time; `isa` caps it for tests); erf by Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e-7.
+public func geluErf(_ x: UnsafeMutablePointer<Float>, count: Int, parallel: Bool = true, isa: ExpKernelISA = .avx512) {
+    let out = DisjointWrites(base: x), level = isa.rawValue
     let body: @Sendable (Range<Int>) -> Void = { range in
-        let p = out.base
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let raw = UnsafeMutableRawPointer(p + i)
-            let v = raw.loadUnaligned(as: SIMD8<Float>.self)
-            raw.storeBytes(of: 0.5 * v * (1 + fastErf(v * 0.707_106_781_186_547_5)), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound { p[i] = 0.5 * p[i] * (1 + erff(p[i] * 0.707_106_781_186_547_5)); i += 1 }
+        vlk_gelu_using(level, out.base + range.lowerBound, range.count)
     }
     if parallel { concurrentChunks(count, minimumChunk: 32_768, body) } else { body(0..<count) }
-}
-
-/// `erf(x)` for 8 lanes by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7) with `fastExp`;
-/// odd symmetry handles negative inputs.
-@inlinable @inline(__always)
-public func fastErf(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    var a = x
-    a.replace(with: -x, where: x .< 0)
-    let t = 1 / (1 + 0.327_591_1 * a)
-    var poly = SIMD8<Float>(repeating: 1.061_405_429)
-    poly = poly * t - 1.453_152_027
-    poly = poly * t + 1.421_413_741
-    poly = poly * t - 0.284_496_736
-    poly = poly * t + 0.254_829_592
-    var y = 1 - poly * t * fastExp(-(a * a))
-    y.replace(with: -y, where: x .< 0)
-    return y
 }
 
 /// Double-precision reference GELU, for tests.
@@ -53,35 +31,21 @@ public func geluErfReference(_ x: [Float]) -> [Float] {
 }
 
 /// Exact GELU's derivative times an upstream gradient, `g · (Φ(x) + x·φ(x))`, over `count`
-/// floats, vectorised (``fastErf`` and `fastExp`) and split across cores for large buffers.
+/// floats, vectorised in CKernels (`vlk_gelu_backward_using`: one exponential per element serves
+/// both erf and the density) and split across cores for large buffers.
 ///
 /// - Parameters:
 ///   - x: GELU's inputs.
 ///   - upstream: the gradient with respect to GELU's outputs; may be the same memory as `into`.
 ///   - into: receives the gradient with respect to `x`: added to when `accumulate`, else overwritten.
+///   - isa: caps the instruction set (tests cover every path the CPU has).
 public func geluErfBackward(x: UnsafePointer<Float>, upstream: UnsafePointer<Float>, into: UnsafeMutablePointer<Float>,
-                            count: Int, accumulate: Bool, parallel: Bool = true) {
+                            count: Int, accumulate: Bool, parallel: Bool = true, isa: ExpKernelISA = .avx512) {
     let xs = SharedReads(base: x), gs = SharedReads(base: upstream), out = DisjointWrites(base: into)
+    let level = isa.rawValue, add: Int32 = accumulate ? 1 : 0
     let body: @Sendable (Range<Int>) -> Void = { range in
-        let xp = xs.base, gp = gs.base, op = out.base
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let v = UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD8<Float>.self)
-            let g = UnsafeRawPointer(gp + i).loadUnaligned(as: SIMD8<Float>.self)
-            let cdf = 0.5 * (1 + fastErf(v * 0.707_106_781_186_547_5))
-            let pdf = fastExp(-0.5 * v * v) * 0.398_942_280_401_432_7
-            var d = g * (cdf + v * pdf)
-            let raw = UnsafeMutableRawPointer(op + i)
-            if accumulate { d += raw.loadUnaligned(as: SIMD8<Float>.self) }
-            raw.storeBytes(of: d, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < range.upperBound {
-            let v = xp[i]
-            let d = gp[i] * (0.5 * (1 + erff(v * 0.707_106_781_186_547_5)) + v * expf(-0.5 * v * v) * 0.398_942_280_401_432_7)
-            op[i] = accumulate ? op[i] + d : d
-            i += 1
-        }
+        let i = range.lowerBound
+        vlk_gelu_backward_using(level, xs.base + i, gs.base + i, out.base + i, range.count, add)
     }
     if parallel { concurrentChunks(count, minimumChunk: 32_768, body) } else { body(0..<count) }
 }

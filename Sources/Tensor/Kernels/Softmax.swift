@@ -1,40 +1,6 @@
 /// Row-wise softmax and the vectorised `exp` it (and streaming attention) is built on.
 import CKernels
 
-/// `exp(x)` for 8 lanes: Cephes-style range reduction `x = n·ln2 + r`, a degree-6 polynomial on
-/// `|r| ≤ ln2/2`, then `2ⁿ` through the exponent bits. Relative error ≈ 2e-7 (≈ 2 ulp); inputs
-/// below −87.3 (including −∞ from masks) give exactly 0; above 88 saturate at `exp(88)` (softmax inputs are ≤ 0 after the max shift).
-@inlinable @inline(__always)
-public func fastExp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    // Plain lane-wise selects and integer reinterpretation only: the generic SIMD conversions
-    // (`SIMD8<Int32>(floats)`, `.rounded`, `clamped`) are not vectorised and cost ~10× more.
-    let lo = SIMD8<Float>(repeating: -87.3), hi = SIMD8<Float>(repeating: 88.0)
-    var c = x
-    c.replace(with: lo, where: x .< lo)
-    c.replace(with: hi, where: x .> hi)
-    // Adding 1.5·2²³ rounds c·log2(e) to the nearest integer n, which lands in the low mantissa bits.
-    let magic = SIMD8<Float>(repeating: 12_582_912)
-    let t = c * 1.442_695_040_888_963_4 + magic
-    let n = t - magic
-    var r = c - n * 0.693_359_375
-    r = r - n * -2.121_944_4e-4
-    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_950_7e-3
-    p = p * r + 8.333_451_907_3e-3
-    p = p * r + 4.166_579_589_4e-2
-    p = p * r + 1.666_666_545_9e-1
-    p = p * r + 5.000_000_120_1e-1
-    p = p * (r * r) + r + 1
-    let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-    var result = p * unsafeBitCast(bits, to: SIMD8<Float>.self)
-    result.replace(with: 0, where: x .< lo)
-    return result
-}
-
-/// Scalar `exp` through the same polynomial as `fastExp`, so vector bodies and tails agree.
-@inlinable @inline(__always)
-public func fastExp(_ x: Float) -> Float { fastExp(SIMD8(repeating: x))[0] }
-
 /// Largest element of `count ≥ 1` floats (CKernels: AVX-512 / AVX2 / portable, chosen at run time).
 public func rowMax(_ x: UnsafePointer<Float>, count: Int) -> Float {
     vlk_row_max(x, count)
