@@ -37,13 +37,15 @@ private func mlpLoss(_ tape: Tape, _ x: [Float], rows: Range<Int>, w1: Parameter
     expectClose(w2.grad.array, want.1, atol: 1e-6, rtol: 1e-5, label: "w2")
 }
 
-/// `dataParallel` runs every shard exactly once and restores the parallel width and OpenBLAS's threads.
-@Test func dataParallelRunsEachShardOnceAndRestoresWidths() {
-    let width = parallelWidth, threads = blasThreads
+/// `dataParallel` runs every shard exactly once, and the caller's parallel width is the same after.
+/// (OpenBLAS's thread count is process-wide and other suites' trainers may hold it at 1 while
+/// this runs, so it is not compared here.)
+@Test func dataParallelRunsEachShardOnceAndRestoresTheWidth() {
+    let width = parallelWidth
     let runs = RunCounts()
     dataParallel(5) { s in runs.add(s) }
     #expect(runs.counts == [0: 1, 1: 1, 2: 1, 3: 1, 4: 1])
-    #expect(parallelWidth == width && blasThreads == threads)
+    #expect(parallelWidth == width)
 }
 
 private final class RunCounts: @unchecked Sendable {
