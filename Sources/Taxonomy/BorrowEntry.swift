@@ -57,7 +57,11 @@ public struct BorrowEntry: Sendable, Equatable, Codable {
     public var isDecided: Bool { status != .proposed }
 
     /// The borrowed parts as target part categories: `dog:head`, …
-    public var targetPartNames: [String] { parts.map { "\(target):\($0.name)" } }
+    public var targetPartNames: [String] {
+        var names: [String] = []   // a name fed by several base parts is one target part
+        for part in parts where !names.contains(part.name) { names.append(part.name) }
+        return names.map { "\(target):\($0)" }
+    }
 }
 
 /// What ``Store/approvedBorrow(forTargetCategory:)`` returns: the parts a target object

@@ -21,7 +21,9 @@ extension Store {
             "objects:",
         ]
         for entry in entries {
-            let parts = entry.parts.map { Self.yamlQuoted($0.name) }.joined(separator: ", ")
+            var names: [String] = []   // a name fed by several base parts is one part
+            for part in entry.parts where !names.contains(part.name) { names.append(part.name) }
+            let parts = names.map { Self.yamlQuoted($0) }.joined(separator: ", ")
             let decided = entry.decidedAt.map { " on \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             lines.append("  \(Self.yamlQuoted(entry.target)): [\(parts)]   # from \(entry.base), score "
                          + String(format: "%.3f", entry.score) + ", \(entry.status.rawValue)\(decided)")

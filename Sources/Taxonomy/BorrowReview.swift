@@ -118,8 +118,14 @@ extension Store {
             }
             // Without `new=`, a part keeps the name it was proposed under (`paw` stays `foot`).
             let name = pieces.count > 1 ? newName : part.name
-            guard !out.contains(where: { $0.name == name }) else {
+            // A name may repeat to fold several base parts into one (`body,body=neck`: the novel
+            // object has no neck), never to list the same base part twice.
+            guard !out.contains(where: { $0.name == name && $0.baseCategoryID == part.baseCategoryID }) else {
                 throw BorrowError.badPartList(store: path, category: entry.target, reason: "part '\(name)' is listed twice")
+            }
+            guard !out.contains(where: { $0.name != name && $0.baseCategoryID == part.baseCategoryID }) else {
+                throw BorrowError.badPartList(store: path, category: entry.target,
+                                              reason: "base part '\(part.basePart)' is given two names")
             }
             out.append(BorrowedPart(name: name, basePart: part.basePart, baseCategoryID: part.baseCategoryID))
         }

@@ -46,7 +46,7 @@ public struct BorrowReviewSession {
                         summary.edited += 1
                         write("\(entry.target) now borrows from \(result.entry.base): \(result.entry.targetPartNames.joined(separator: ", "))\n")
                     case "e", "edit":
-                        write("parts (comma-separated; new=base renames) [\(entry.parts.map(\.name).joined(separator: ","))]: ")
+                        write("parts (comma-separated; new=base renames, a repeated name folds base parts into one) [\(entry.parts.map { $0.name == PartNames.key($0.basePart) ? $0.name : "\($0.name)=\($0.basePart)" }.joined(separator: ","))]: ")
                         guard let list = readLine() else { summary.quit = true; return summary }
                         let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                         let result = try store.decideBorrow(category: entry.target, decision: .edit(parts: names), taxonomy: taxonomy)

@@ -95,3 +95,13 @@ func partsLandWhereTheirDescriptorsSay(method: ParseMethod) {
     let m = GeometricPrior.labels(layouts: [mirrored], classes: 3, foreground: [1, 1, 1, 1], width: 2, height: 2)
     #expect(m == [0, 1, 2, 1])
 }
+
+/// A part name repeated in a borrow (a reviewer's `body,body=neck`) is one class fed by both
+/// base parts, at the place of its first mention.
+@Test func borrowPlanFoldsRepeatedPartNames() {
+    let plan = BorrowPlan.folding(targetCategoryID: 7, baseCategoryID: 3, partNames: ["body", "neck", "cap", "body"],
+                                  basePartCategoryIDs: [10, 11, 12, 13])
+    #expect(plan.partNames == ["body", "neck", "cap"])
+    #expect(plan.basePartCategoryIDs == [[10, 13], [11], [12]])
+    #expect(plan.baseCategoryIDs == [3] && plan.targetCategoryID == 7)
+}

@@ -86,6 +86,15 @@ private func propose(_ f: BorrowFixture, k: Int = 2, text: ((String, String) -> 
     #expect(throws: BorrowError.self) { try f.store.decideBorrow(category: "dog", decision: .edit(parts: ["wheel"])) }
     #expect(throws: BorrowError.self) { try f.store.decideBorrow(category: "dog", decision: .edit(parts: ["head", "muzzle=head", "head"])) }
     #expect(throws: BorrowError.self) { try f.store.decideBorrow(category: "cow", decision: .approve) }
+    // A repeated name folds base parts into one (the novel object has no tail of its own); names
+    // resolve against the current list (muzzle ← head, foot ← paw). The same base part twice is
+    // still refused.
+    _ = try f.store.decideBorrow(category: "dog", decision: .edit(parts: ["muzzle", "paw", "muzzle=tail"]))
+    let folded = try #require(try f.store.approvedBorrow(forTargetCategory: f.categories["dog"]!))
+    #expect(folded.partNames == ["muzzle", "foot", "muzzle"])
+    #expect(folded.basePartCategoryIDs == [f.categories["cat:head"]!, f.categories["cat:paw"]!, f.categories["cat:tail"]!])
+    #expect(try f.store.borrowEntries().first { $0.target == "dog" }?.targetPartNames == ["dog:muzzle", "dog:foot"])
+    #expect(throws: BorrowError.self) { try f.store.decideBorrow(category: "dog", decision: .edit(parts: ["tail", "tail"])) }
     // Overriding an earlier decision must name the category and is reported.
     let rejected = try f.store.decideBorrow(category: "dog", decision: .reject)
     #expect(rejected.overrodeDecision && rejected.previousStatus == .edited)

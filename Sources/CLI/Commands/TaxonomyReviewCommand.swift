@@ -31,7 +31,7 @@ struct TaxonomyReviewCommand: ParsableCommand {
     var reject: [String] = []
     @Option(help: ArgumentHelp("Edit this category's part list (with --parts).", valueName: "category"))
     var edit: String?
-    @Option(help: ArgumentHelp("Parts for --edit, comma-separated; new=base renames a base part.", valueName: "a,b,c"))
+    @Option(help: ArgumentHelp("Parts for --edit, comma-separated; new=base renames a base part, and a name given twice folds two base parts into one (body,body=neck: the novel object has no neck).", valueName: "a,b,c"))
     var parts: String?
     @Option(name: .customLong("runner-up"), help: ArgumentHelp("Borrow from this category's runner-up instead (repeatable).", valueName: "category"))
     var runnerUp: [String] = []
