@@ -16,11 +16,8 @@ extension MAETrainer {
         for p in encoder.parameters { tensors["encoder." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
         for p in decoder.parameters { tensors["decoder." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
         tensors.merge(CheckpointTensors.moments(of: optimizer)) { $1 }
-        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        try SafeTensors.write(tensors, path: path, metadata: [
-            "format": Self.checkpointFormat, "step": String(step), "optimizer_steps": String(optimizer.stepCount),
-            "config": configJSON,
-        ])
+        try SafeTensors.write(tensors, path: path, metadata: CheckpointProgress.metadata(
+            format: Self.checkpointFormat, config: config, step: step, optimizerSteps: optimizer.stepCount))
     }
 
     /// A trainer restored from a checkpoint written by ``saveCheckpoint(path:)``.
@@ -31,33 +28,22 @@ extension MAETrainer {
         guard meta["format"] == checkpointFormat else {
             throw PretrainError.badCheckpoint(path: path, reason: "format is \(meta["format"] ?? "missing"), expected \(checkpointFormat)")
         }
-        guard let configText = meta["config"], let step = meta["step"].flatMap(Int.init),
-              let optimizerSteps = meta["optimizer_steps"].flatMap(Int.init),
-              let config = try? JSONDecoder().decode(MAEConfig.self, from: Data(configText.utf8)) else {
-            throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
-        }
-        let trainer = MAETrainer(config: config, imageCount: imageCount)
+        let progress = try CheckpointProgress<MAEConfig>(metadata: meta, path: path)
+        let trainer = MAETrainer(config: progress.config, imageCount: imageCount)
         let file = CheckpointTensors(tensors: tensors, path: path)
         for p in trainer.encoder.parameters { try file.restore("encoder." + p.name, into: p.value, shape: p.shape) }
         for p in trainer.decoder.parameters { try file.restore("decoder." + p.name, into: p.value, shape: p.shape) }
         try file.restoreMoments(of: trainer.optimizer)
-        trainer.optimizer.stepCount = optimizerSteps
-        trainer.step = step
-        if step > trainer.totalSteps {
-            throw PretrainError.badCheckpoint(path: path, reason: "step \(step) is past the \(trainer.totalSteps)-step schedule for \(imageCount) images")
-        }
+        try progress.requireWithin(totalSteps: trainer.totalSteps, imageCount: imageCount, path: path)
+        trainer.optimizer.stepCount = progress.optimizerSteps
+        trainer.step = progress.step
         return trainer
     }
 
     /// Writes the encoder in DINO/timm key naming, loadable by `ViTCheckpoint.load(path:heads:)`
     /// like any backbone; metadata records the architecture, objective, step and seed.
     public func saveBackbone(path: String) throws {
-        var tensors: [String: Tensor] = [:]
-        for p in encoder.parameters { tensors[p.name] = Tensor(shape: p.shape, data: p.value.array) }
-        let arch = String(decoding: try JSONEncoder().encode(config.architecture), as: UTF8.self)
-        try SafeTensors.write(tensors, path: path, metadata: [
-            "source": "vlpart pretrain (MAE encoder)", "architecture": arch,
-            "heads": String(config.architecture.heads), "step": String(step), "seed": String(config.seed),
-        ])
+        try CheckpointTensors.writeBackbone(encoder.parameters, architecture: config.architecture,
+                                            source: "vlpart pretrain (MAE encoder)", step: step, seed: config.seed, path: path)
     }
 }

@@ -32,11 +32,8 @@ extension DINOTrainer {
         for p in teacherParameters { tensors["teacher." + p.name] = Tensor(shape: p.shape, data: p.value.array) }
         tensors.merge(CheckpointTensors.moments(of: optimizer)) { $1 }
         tensors["dino_loss.center"] = Tensor(shape: [1, config.outputDim], data: loss.center)
-        let configJSON = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        try SafeTensors.write(tensors, path: path, metadata: [
-            "format": Self.checkpointFormat, "step": String(step), "optimizer_steps": String(optimizer.stepCount),
-            "config": configJSON,
-        ])
+        try SafeTensors.write(tensors, path: path, metadata: CheckpointProgress.metadata(
+            format: Self.checkpointFormat, config: config, step: step, optimizerSteps: optimizer.stepCount))
     }
 
     /// A trainer restored from a checkpoint written by ``saveCheckpoint(path:)``.
@@ -47,11 +44,8 @@ extension DINOTrainer {
         guard meta["format"] == checkpointFormat else {
             throw PretrainError.badCheckpoint(path: path, reason: "format is \(meta["format"] ?? "missing")")
         }
-        guard let configText = meta["config"], let step = meta["step"].flatMap(Int.init),
-              let optimizerSteps = meta["optimizer_steps"].flatMap(Int.init),
-              let config = try? JSONDecoder().decode(DINOConfig.self, from: Data(configText.utf8)) else {
-            throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
-        }
+        let progress = try CheckpointProgress<DINOConfig>(metadata: meta, path: path)
+        let config = progress.config
         let trainer = DINOTrainer(config: config, imageCount: imageCount)
         let file = CheckpointTensors(tensors: tensors, path: path)
         for p in trainer.studentParameters { try file.restore("student." + p.name, into: p.value, shape: p.shape) }
@@ -60,11 +54,9 @@ extension DINOTrainer {
         let center = Buffer(zeros: config.outputDim)
         try file.restore("dino_loss.center", into: center, shape: [1, config.outputDim])
         trainer.loss.center = center.array
-        trainer.optimizer.stepCount = optimizerSteps
-        trainer.step = step
-        if step > trainer.totalSteps {
-            throw PretrainError.badCheckpoint(path: path, reason: "step \(step) is past the \(trainer.totalSteps)-step schedule for \(imageCount) images")
-        }
+        try progress.requireWithin(totalSteps: trainer.totalSteps, imageCount: imageCount, path: path)
+        trainer.optimizer.stepCount = progress.optimizerSteps
+        trainer.step = progress.step
         return trainer
     }
 
@@ -72,13 +64,42 @@ extension DINOTrainer {
     /// (`cls_token`, `pos_embed`, `patch_embed.proj.weight`, `blocks.N.…`, `norm.*`), loadable by
     /// `ViTCheckpoint.load(path:heads:)`; metadata records the architecture and step.
     public func saveBackbone(path: String) throws {
-        var tensors: [String: Tensor] = [:]
-        for p in teacher.parameters { tensors[p.name] = Tensor(shape: p.shape, data: p.value.array) }
-        let arch = String(decoding: try JSONEncoder().encode(config.architecture), as: UTF8.self)
-        try SafeTensors.write(tensors, path: path, metadata: [
-            "source": "vlpart pretrain (DINO teacher backbone)", "architecture": arch,
-            "heads": String(config.architecture.heads), "step": String(step), "seed": String(config.seed),
-        ])
+        try CheckpointTensors.writeBackbone(teacher.parameters, architecture: config.architecture,
+                                            source: "vlpart pretrain (DINO teacher backbone)", step: step, seed: config.seed,
+                                            path: path)
+    }
+}
+
+/// What every pretraining checkpoint's metadata holds beside its `format` (which each objective
+/// checks itself): the run's config as JSON, its step and the optimiser's step count.
+struct CheckpointProgress<Config: Codable> {
+    let config: Config
+    let step: Int
+    let optimizerSteps: Int
+
+    /// The metadata of a checkpoint in `format` at `step`.
+    static func metadata(format: String, config: Config, step: Int, optimizerSteps: Int) throws -> [String: String] {
+        ["format": format, "step": String(step), "optimizer_steps": String(optimizerSteps),
+         "config": String(decoding: try JSONEncoder().encode(config), as: UTF8.self)]
+    }
+
+    /// Reads the progress of the checkpoint at `path`. Throws `PretrainError.badCheckpoint` when
+    /// the config, step or optimiser step count is missing or unreadable.
+    init(metadata meta: [String: String], path: String) throws {
+        guard let configText = meta["config"], let step = meta["step"].flatMap(Int.init),
+              let optimizerSteps = meta["optimizer_steps"].flatMap(Int.init),
+              let config = try? JSONDecoder().decode(Config.self, from: Data(configText.utf8)) else {
+            throw PretrainError.badCheckpoint(path: path, reason: "metadata lacks a readable config, step or optimizer_steps")
+        }
+        (self.config, self.step, self.optimizerSteps) = (config, step, optimizerSteps)
+    }
+
+    /// Throws `PretrainError.badCheckpoint` when the step lies past a schedule of `totalSteps`
+    /// (the run is being resumed on fewer images than it was started on).
+    func requireWithin(totalSteps: Int, imageCount: Int, path: String) throws {
+        if step > totalSteps {
+            throw PretrainError.badCheckpoint(path: path, reason: "step \(step) is past the \(totalSteps)-step schedule for \(imageCount) images")
+        }
     }
 }
 
@@ -104,6 +125,20 @@ struct CheckpointTensors {
             try restore("optimizer.exp_avg." + p.name, into: optimizer.firstMoments[i], shape: p.shape)
             try restore("optimizer.exp_avg_sq." + p.name, into: optimizer.secondMoments[i], shape: p.shape)
         }
+    }
+
+    /// Writes `parameters` under their own (timm/DINO) names to `path` as a backbone that
+    /// `ViTCheckpoint.load(path:heads:)` loads; metadata records where it came from, the
+    /// architecture and its head count, the step and the seed.
+    static func writeBackbone(_ parameters: [Parameter], architecture: PretrainArchitecture, source: String, step: Int,
+                              seed: UInt64, path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for p in parameters { tensors[p.name] = Tensor(shape: p.shape, data: p.value.array) }
+        let arch = String(decoding: try JSONEncoder().encode(architecture), as: UTF8.self)
+        try SafeTensors.write(tensors, path: path, metadata: [
+            "source": source, "architecture": arch, "heads": String(architecture.heads), "step": String(step),
+            "seed": String(seed),
+        ])
     }
 
     /// AdamW's moments as `optimizer.exp_avg.<name>` and `optimizer.exp_avg_sq.<name>`.
