@@ -110,12 +110,14 @@ public final class DINOTrainer {
         let g = config.multiCrop.globalSize, l = config.multiCrop.localSize, k = config.outputDim
         let shards = DataShards(batch: batch)
         let student = student, studentHead = studentHead, teacher = teacher, teacherHead = teacherHead
+        // Each shard's global crops, cut once for its teacher and student passes.
+        let shardGlobals = (0..<shards.count).map { shards.pixels(globals, shard: $0, side: g) }
 
         // Teacher: global crops only, no tape; each shard's rows are crop-major within the shard.
         let teacherSlots = ConcurrentResults<[Float]>(count: shards.count)
         dataParallel(shards.count) { s in
             let tt = Tape(recording: false), n = shards.ranges[s].count
-            let cls = teacher.forward(tt, pixels: shards.pixels(globals, shard: s, side: g), batch: 2 * n, size: g)
+            let cls = teacher.forward(tt, pixels: shardGlobals[s], batch: 2 * n, size: g)
             teacherSlots.set(s, tt.value(teacherHead.forward(tt, cls)))
         }
         // The whole batch's teacher rows, crop-major, as DINOLoss and the center expect.
@@ -136,7 +138,7 @@ public final class DINOTrainer {
         let losses = ConcurrentResults<Float>(count: shards.count)
         dataParallel(shards.count) { s in
             let tape = Tape(gradients: gradients[s]), r = shards.ranges[s], n = r.count
-            var cls = student.forward(tape, pixels: shards.pixels(globals, shard: s, side: g), batch: 2 * n, size: g)
+            var cls = student.forward(tape, pixels: shardGlobals[s], batch: 2 * n, size: g)
             if !locals.isEmpty {
                 let localPixels = shards.pixels(locals, shard: s, side: l)
                 cls = tape.concatRows(cls, student.forward(tape, pixels: localPixels, batch: locals.count * n, size: l))

@@ -101,7 +101,7 @@ public final class MAETrainer {
     /// - Returns: the loss before the update.
     @discardableResult
     public func step(pixels: [Float], visible: [[Int]], learningRate: Float) -> Float {
-        let a = config.architecture, s = a.imageSize, batch = visible.count, plane = 3 * s * s
+        let s = config.architecture.imageSize, batch = visible.count
         let shards = DataShards(batch: batch)
         let encoder = encoder, decoder = decoder
         // One whole pass per shard; every image hides the same number of patches, so each shard's
@@ -111,8 +111,7 @@ public final class MAETrainer {
         dataParallel(shards.count) { shard in
             let r = shards.ranges[shard]
             let tape = Tape(gradients: gradients[shard])
-            let mean = Self.loss(tape, encoder: encoder, decoder: decoder,
-                                 pixels: Array(pixels[(r.lowerBound * plane)..<(r.upperBound * plane)]),
+            let mean = Self.loss(tape, encoder: encoder, decoder: decoder, pixels: shards.pixels([pixels], shard: shard, side: s),
                                  visible: Array(visible[r]))
             let share = tape.scale(mean, by: Float(r.count) / Float(batch))
             tape.backward(share)
