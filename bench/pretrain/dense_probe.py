@@ -14,8 +14,9 @@ It saves the EMA teacher backbone in timm naming, so `vlpart probe` measures it:
 
 Environment: THREADS (torch threads, default 2)."""
 import argparse, math, os, random, time
-import timm, torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F
 import synth_crops
+from nano_models import Head, vit
 from safetensors.torch import save_file
 from torchvision import transforms
 import torchvision.transforms.functional as TF
@@ -55,19 +56,6 @@ def view(im, size, scale):
     flip = random.random() < 0.5
     if flip: x = TF.hflip(x)
     return norm(jit(x)), torch.tensor([j / im.width, i / im.height, w / im.width, h / im.height, float(flip)])
-
-def vit():
-    return timm.models.vision_transformer.VisionTransformer(img_size=64, patch_size=8, embed_dim=96, depth=4, num_heads=3,
-                                                            num_classes=0, dynamic_img_size=True)
-
-class Head(nn.Module):
-    def __init__(self, k):
-        super().__init__()
-        self.mlp = nn.Sequential(nn.Linear(96, 512), nn.GELU(), nn.Linear(512, 512), nn.GELU(), nn.Linear(512, 128))
-        self.last = nn.utils.parametrizations.weight_norm(nn.Linear(128, k, bias=False))
-        self.last.parametrizations.weight.original0.data.fill_(1); self.last.parametrizations.weight.original0.requires_grad = False
-    def forward(self, x):
-        return self.last(F.normalize(self.mlp(x), dim=-1))
 
 class Net(nn.Module):
     def __init__(self):

@@ -15,8 +15,9 @@ exactly like a `vlpart pretrain` checkpoint:
 DATA is a `vlpart synth` directory; STORE a store with its source and target imported.
 Environment: THREADS (torch threads, default 2)."""
 import argparse, math, os, random, time
-import timm, torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F
 import synth_crops
+from nano_models import Head, vit
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision import transforms
@@ -50,19 +51,6 @@ norm = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.485, 0
 jit = transforms.Compose([transforms.RandomApply([transforms.ColorJitter(0.4, 0.4, 0.2, 0.1)], p=0.8), transforms.RandomGrayscale(p=0.2)]) if not a.no_color else transforms.Compose([])
 g_t = transforms.Compose([transforms.RandomResizedCrop(64, scale=(0.5, 1), interpolation=Image.BICUBIC), transforms.RandomHorizontalFlip(), jit, norm])
 l_t = transforms.Compose([transforms.RandomResizedCrop(32, scale=(0.1, 0.5), interpolation=Image.BICUBIC), transforms.RandomHorizontalFlip(), jit, norm])
-
-def vit():
-    return timm.models.vision_transformer.VisionTransformer(img_size=64, patch_size=8, embed_dim=96, depth=4, num_heads=3,
-                                                            num_classes=0, dynamic_img_size=True)
-
-class Head(nn.Module):
-    def __init__(self, k):
-        super().__init__()
-        self.mlp = nn.Sequential(nn.Linear(96, 512), nn.GELU(), nn.Linear(512, 512), nn.GELU(), nn.Linear(512, 128))
-        self.last = nn.utils.parametrizations.weight_norm(nn.Linear(128, k, bias=False))
-        self.last.parametrizations.weight.original0.data.fill_(1); self.last.parametrizations.weight.original0.requires_grad = False
-    def forward(self, x):
-        return self.last(F.normalize(self.mlp(x), dim=-1))
 
 class Net(nn.Module):
     def __init__(self):
