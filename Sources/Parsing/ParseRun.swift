@@ -160,7 +160,7 @@ public final class ParseRunner {
         let box = FeatureCacheBuilder.cropBox(object.annotation.bbox, width: image.width, height: image.height)
         let target = try targetObject(object, features: features, box: box)
         var parts: [ParsedPart]
-        var mirrored: [Bool]? = nil
+        var facings: [Bool]? = nil   // per base, whether it was turned to face the target (cluster only)
         if options.parameters.method == .prior {
             let layouts = try hits.map { try baseLayout(candidates[$0.index].id, plan: plan) }
             parts = GeometricPrior.parse(layouts: layouts, parts: plan.partNames.count, foreground: target.foreground,
@@ -169,9 +169,8 @@ public final class ParseRunner {
         } else {
             let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
             // Decided once here (cluster only) for both the clusters and the prior's small parts.
-            let facings = options.parameters.method == .cluster
+            facings = options.parameters.method == .cluster
                 ? ObjectParser.facings(target, bases: bases, facing: options.parameters.facing) : nil
-            mirrored = facings
             let found = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters,
                                            mirrored: facings)
             if let facings, options.parameters.smallPartPatches > 0 {
@@ -207,7 +206,7 @@ public final class ParseRunner {
             "bases": hits.map { candidates[$0.index].id }, "similarities": hits.map { Double($0.similarity) },
             "refine_iterations": pixels == nil ? 0 : options.refinement?.iterations ?? 0,
         ]
-        if let mirrored { provenance["mirrored"] = mirrored }   // per base: turned to face the target's way
+        if let facings { provenance["mirrored"] = facings }
         var result: [Annotation] = []
         for part in parts {
             var full = Mask(width: image.width, height: image.height)
