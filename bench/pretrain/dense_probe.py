@@ -16,7 +16,7 @@ Environment: THREADS (torch threads, default 2)."""
 import argparse, math, os, random, time
 import torch, torch.nn as nn, torch.nn.functional as F
 import synth_crops
-from nano_models import Head, vit
+from nano_models import Head, update, vit
 from safetensors.torch import save_file
 from torchvision import transforms
 import torchvision.transforms.functional as TF
@@ -135,13 +135,8 @@ while True:
             if a.dino > 0:
                 loss_d = loss_d + torch.sum(-tc[ti] * F.log_softmax(student.head(st[:, 0]) / 0.1, -1), -1).mean(); nd += 1
     loss = loss_p / max(n, 1) + (a.dino * loss_d / max(nd, 1) if a.dino > 0 else 0)
-    opt.zero_grad(); loss.backward()
-    nn.utils.clip_grad_norm_(student.parameters(), 3.0)
-    opt.step()
+    update(opt, loss, student, teacher, a.momentum, frac)
     with torch.no_grad():
-        m = 1 - (1 - a.momentum) * (math.cos(math.pi * frac) + 1) / 2
-        for ps, pt in zip(student.parameters(), teacher.parameters()):
-            pt.mul_(m).add_((1 - m) * ps.detach())
         center.mul_(0.9).add_(0.1 * torch.cat(tcls).mean(0, keepdim=True))
     if step % 200 == 0 and step > 0:
         save_file({k: v.contiguous() for k, v in teacher.vit.state_dict().items()}, a.out.replace(".safetensors", f"-{step}.safetensors"), metadata={"heads": "3"})

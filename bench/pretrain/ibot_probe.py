@@ -17,7 +17,7 @@ Environment: THREADS (torch threads, default 2)."""
 import argparse, math, os, random, time
 import torch, torch.nn as nn, torch.nn.functional as F
 import synth_crops
-from nano_models import Head, vit
+from nano_models import Head, update, vit
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision import transforms
@@ -134,13 +134,8 @@ while True:
         loss_p = loss_p + ((ce * m).sum(-1) / m.sum(-1).clamp(min=1)).sum() / m.any(-1).sum().clamp(min=1)
     loss_p = loss_p / 2
     loss = a.dino * loss_d + a.ibot * loss_p
-    opt.zero_grad(); loss.backward()
-    nn.utils.clip_grad_norm_(student.parameters(), 3.0)
-    opt.step()
+    update(opt, loss, student, teacher, a.momentum, frac)
     with torch.no_grad():
-        m = 1 - (1 - a.momentum) * (math.cos(math.pi * frac) + 1) / 2
-        for ps, pt in zip(student.parameters(), teacher.parameters()):
-            pt.mul_(m).add_((1 - m) * ps.detach())
         center.mul_(0.9).add_(0.1 * torch.cat(tcls).mean(0, keepdim=True))
         pcenter.mul_(0.9).add_(0.1 * torch.cat([t.reshape(-1, a.patch_dim) for t in tpat]).mean(0, keepdim=True))
     if step % 300 == 0 and step > 0:

@@ -1,7 +1,10 @@
 """The networks the DINO-style experiments in this folder train: the nano ViT (patch 8, width 96,
 4 blocks, 3 heads, 64 px; timm naming, so `vlpart probe` loads what they save) and DINO's
 projection head with its weight-normalised prototype layer (`weight_g` fixed to 1)."""
+import math
+
 import timm
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -20,3 +23,15 @@ class Head(nn.Module):
 
     def forward(self, x):
         return self.last(F.normalize(self.mlp(x), dim=-1))
+
+
+def update(opt, loss, student, teacher, momentum, frac):
+    """One optimiser step on `loss` (gradients clipped to norm 3), then the EMA teacher with DINO's
+    cosine momentum schedule from `momentum` to 1 at training fraction `frac`."""
+    opt.zero_grad(); loss.backward()
+    nn.utils.clip_grad_norm_(student.parameters(), 3.0)
+    opt.step()
+    with torch.no_grad():
+        m = 1 - (1 - momentum) * (math.cos(math.pi * frac) + 1) / 2
+        for ps, pt in zip(student.parameters(), teacher.parameters()):
+            pt.mul_(m).add_((1 - m) * ps.detach())
