@@ -69,6 +69,9 @@ public enum Facing: String, Sendable, CaseIterable {
     /// Whichever way more target patches find a similar base patch near the same place in the
     /// box: the head's descriptors sit where the head is (`ObjectParser.facesMirrored`).
     case features
+    /// Whichever way a model of "front" and "back" learned from every base category carrying
+    /// the borrowed parts says the target faces (`FacingModel`); `features` where it cannot say.
+    case learned
 }
 
 /// Which transfer the parser uses.
@@ -126,8 +129,12 @@ public struct ParseParameters: Sendable {
     /// 26.0 → 27.7, AP50 unchanged).
     public var smallPartPatches: Float = 4
     /// How the cluster parser decides which way each base faces relative to the target (its
-    /// layout's prior votes and positions are mirrored to match).
-    public var facing: Facing = .features
+    /// layout's prior votes and positions are mirrored to match). `features` turned almost no
+    /// base (dogs needing it 4 %, sparrows 53 %, buses 0 %; seed 0, k 3); `learned` turns 87 %,
+    /// 100 % and 26 %, and keeps 90 %, 100 % and 58 % of those facing the right way already.
+    /// Cluster mIoU / AP50 (64 px, stride 4): seed 0 39.6 / 35.5 → 42.8 / 38.7, seed 1 reviewed
+    /// 39.0 / 31.8 → 42.2 / 34.9.
+    public var facing: Facing = .learned
     /// Seeds k-means so that a parse is reproducible.
     public var seed: UInt64 = 0
 
@@ -241,13 +248,19 @@ public enum ObjectParser {
     }
 
     /// Per base, whether it faces the other way from `target` (a base on another grid: `false`).
-    public static func facings(_ target: TargetObject, bases: [BaseObject], facing: Facing) -> [Bool] {
+    ///
+    /// - Parameter model: `.learned`'s model; without one, or where it cannot say, `.learned`
+    ///   decides as `.features` does.
+    public static func facings(_ target: TargetObject, bases: [BaseObject], facing: Facing,
+                               model: FacingModel? = nil) -> [Bool] {
         let gridCount = target.gridH * target.gridW
+        let learned = facing == .learned ? model?.facings(target, bases: bases) : nil
         // The target's rows are normalised once for all its bases.
-        let rows = facing == .features ? Retrieval.normalizedRows(target.descriptors, dim: target.dim) : []
-        return bases.map { base in
+        let rows = facing != .silhouette ? Retrieval.normalizedRows(target.descriptors, dim: target.dim) : []
+        return bases.enumerated().map { b, base in
             guard base.labels.count == gridCount else { return false }
-            if facing == .features, let mirrored = facesMirrored(target, normalizedRows: rows, base: base) {
+            if let decided = learned?[b] { return decided }
+            if facing != .silhouette, let mirrored = facesMirrored(target, normalizedRows: rows, base: base) {
                 return mirrored
             }
             return GeometricPrior.facing(

@@ -58,12 +58,14 @@ public final class ParseRunner {
     let builder: FeatureCacheBuilder?
     let plans: [Int64: BorrowPlan]
     let options: ParseRunOptions
-    private var baseBank: [Int64: [(id: Int64, cls: [Float])]] = [:]
+    var baseBank: [Int64: [(id: Int64, cls: [Float])]] = [:]
     private var baseObjects: [Int64: BaseObject] = [:]
     private var baseOrder: [Int64] = []
     /// Pixel part layouts of base objects for `--method prior`, a small LRU like `baseObjects`.
     var layouts: [Int64: GeometricPrior.Layout] = [:]
     var layoutOrder: [Int64] = []
+    /// `--facing learned`: each plan's model, built on its first object (`nil`: nothing to learn).
+    var facingModels: [Int64: FacingModel?] = [:]
     /// Target part category ids by (object category, part): looked up once per run, not per part.
     private var partCategories: [String: Int64] = [:]
 
@@ -169,8 +171,10 @@ public final class ParseRunner {
         } else {
             let bases = try hits.map { try baseObject(candidates[$0.index].id, plan: plan) }
             // Decided once here (cluster only) for both the clusters and the prior's small parts.
-            facings = options.parameters.method == .cluster
-                ? ObjectParser.facings(target, bases: bases, facing: options.parameters.facing) : nil
+            if options.parameters.method == .cluster {
+                facings = ObjectParser.facings(target, bases: bases, facing: options.parameters.facing,
+                                               model: options.parameters.facing == .learned ? try facingModel(plan) : nil)
+            }
             let found = ObjectParser.parse(target, bases: bases, parts: plan.partNames.count, parameters: options.parameters,
                                            mirrored: facings)
             if let facings, options.parameters.smallPartPatches > 0 {
@@ -256,6 +260,15 @@ public final class ParseRunner {
     func baseObject(_ id: Int64, plan: BorrowPlan) throws -> BaseObject {
         let key = id ^ (plan.targetCategoryID << 40)
         if let cached = baseObjects[key] { return cached }
+        let base = try loadBaseObject(id, plan: plan).base
+        baseObjects[key] = base
+        baseOrder.append(key)
+        if baseOrder.count > options.baseCacheSize { baseObjects[baseOrder.removeFirst()] = nil }
+        return base
+    }
+
+    /// `baseObject` without the cache, with its grid's width.
+    func loadBaseObject(_ id: Int64, plan: BorrowPlan) throws -> (base: BaseObject, gridW: Int) {
         guard let features = cache.load(id) else {
             throw ParsingError.missingFeatures(annotationID: id, hint: "run `vlpart features cache` on the source dataset")
         }
@@ -276,10 +289,6 @@ public final class ParseRunner {
                 for i in 0..<labels.count where grid.pixels[i] != 0 { labels[i] = Int32(index + 1) }
             }
         }
-        let base = BaseObject(annotationID: id, descriptors: features.descriptors, labels: labels)
-        baseObjects[key] = base
-        baseOrder.append(key)
-        if baseOrder.count > options.baseCacheSize { baseObjects[baseOrder.removeFirst()] = nil }
-        return base
+        return (BaseObject(annotationID: id, descriptors: features.descriptors, labels: labels), features.gridW)
     }
 }

@@ -50,8 +50,8 @@ struct ParseCommand: ParsableCommand {
     var priorWeight: Float = 10
     @Option(name: .customLong("small-part-patches"), help: "cluster: parts the geometric prior finds within this many patches replace the clusters' weaker answer (0: off).")
     var smallPartPatches: Float = 4
-    @Option(help: "cluster: how each retrieved base's left-right orientation is decided: features (descriptors agree place by place) or silhouette (mask shape only).")
-    var facing: String = Facing.features.rawValue
+    @Option(help: "cluster: how each retrieved base's left-right orientation is decided: learned (front and back learned from every base category with the borrowed parts), features (descriptors agree place by place) or silhouette (mask shape only).")
+    var facing: String = Facing.learned.rawValue
     @Option(name: .customLong("refine-iterations"), help: "Image-guided refinement: mean-field iterations that move part boundaries onto the object's colour edges (0: off, keep the parser's masks).")
     var refineIterations: Int = 10
     @Option(name: .customLong("refine-sigma"), help: "Image-guided refinement: colour difference (RGB in 0…1) at which neighbours stop agreeing; smaller follows fainter edges.")
@@ -75,7 +75,7 @@ struct ParseCommand: ParsableCommand {
         guard positionWeight >= 0 else { throw ValidationError("--position-weight must not be negative") }
         guard priorWeight >= 0 else { throw ValidationError("--prior-weight must not be negative") }
         guard smallPartPatches >= 0 else { throw ValidationError("--small-part-patches must not be negative") }
-        guard Facing(rawValue: facing) != nil else { throw ValidationError("--facing must be features or silhouette, not '\(facing)'") }
+        guard Facing(rawValue: facing) != nil else { throw ValidationError("--facing must be learned, features or silhouette, not '\(facing)'") }
         guard refineIterations >= 0 else { throw ValidationError("--refine-iterations must not be negative") }
         guard refineSigma > 0, refineSigma.isFinite else { throw ValidationError("--refine-sigma must be positive") }
         _ = try shardParts()
