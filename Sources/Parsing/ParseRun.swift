@@ -136,7 +136,7 @@ public final class ParseRunner {
     }
 
     /// CLS tokens of every source-role object, grouped by category: the retrieval bank.
-    private func loadBaseBank() throws {
+    func loadBaseBank() throws {
         let layer = cache.settings.layer ?? builder?.layer ?? 0
         let bases = try store.objects(role: .source)
         let cls = try store.embeddings(owner: "annotation", facet: "cls", modelSHA: cache.modelSHA, layer: layer)
