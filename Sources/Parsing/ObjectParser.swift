@@ -121,8 +121,11 @@ public struct ParseParameters: Sendable {
     /// 40 gave 32.1 / 26.5 and 32.6 / 25.4, 80 gave 31.6 / 25.4 and 32.5 / 25.4. Those features
     /// (DINO on 300 images) knew parts no better than random weights; with the MAE backbone and
     /// 24 clusters the layouts are needed less: 5 gave 38.2 / 38.7, 10 gave 38.2 / 38.0, 20 gave
-    /// 37.8 / 37.2 (40 with part count + 2 clusters: 33.6 / 32.9).
-    public var priorWeight: Float = 10
+    /// 37.8 / 37.2 (40 with part count + 2 clusters: 33.6 / 32.9). Once the bases face the
+    /// right way (`Facing.learned`), correspondence carries nearly all of it (every patch its own
+    /// vote, mIoU seeds 0 / 1): 0 gave 43.2 / 43.0, 1 gave 43.4 / 43.2, 3 gives 43.5 / 43.1 (AP50
+    /// 41.3 / 37.3), 5 gave 43.2 / 42.9, 10 gave 42.8 / 42.2 (AP50 38.7 / 34.9), 20 gave 43.2 / 41.4.
+    public var priorWeight: Float = 3
     /// cluster: prior parts up to this many patches in area replace what the clusters found for
     /// them when the clusters found less than half (`SmallPartFill`); 0 keeps the clusters' parts.
     /// 4 was best of 1, 2, 4, 8 on both dataset seeds (64 px, stride 4: mIoU 27.5 → 28.7 and

@@ -62,6 +62,7 @@ import TestSupport
     let base = BaseObject(annotationID: 1, descriptors: descriptors, labels: (0..<16).map { Int32($0 < 8 ? 1 : 2) })
     var parameters = ParseParameters()
     parameters.positionWeight = 0
+    parameters.priorWeight = 10   // above the 8 of 10 tied neighbours' votes that fall on part 1
     parameters.facing = .silhouette
     let perPatch = ObjectParser.parse(target, bases: [base], parts: 2, parameters: parameters, mirrored: [false])
     #expect(perPatch.map(\.classIndex) == [1, 2])

@@ -47,7 +47,7 @@ struct ParseCommand: ParsableCommand {
     @Option(name: .customLong("position-weight"), help: "cluster: weight of a patch's place in its box next to its descriptor (0: descriptors alone).")
     var positionWeight: Float = 1
     @Option(name: .customLong("prior-weight"), help: "cluster: weight of the bases' own layouts in each patch's vote (0: correspondence alone).")
-    var priorWeight: Float = 10
+    var priorWeight: Float = 3
     @Option(name: .customLong("small-part-patches"), help: "cluster: parts the geometric prior finds within this many patches replace the clusters' weaker answer (0: off).")
     var smallPartPatches: Float = 4
     @Option(help: "cluster: how each retrieved base's left-right orientation is decided: learned (front and back learned from every base category with the borrowed parts), features (descriptors agree place by place) or silhouette (mask shape only).")
