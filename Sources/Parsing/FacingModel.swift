@@ -17,8 +17,9 @@
 ///    faces canonically when front scores sit to the right: `Σ x · score > 0`.
 ///
 /// A retrieved base is then turned when its own canonical orientation differs from the target's.
-/// Facing from a pool of related categories is what works: on seed 0, bank patches from cats
-/// alone put 8 of 34 dogs the right way round, those of cats, horses, cows and sheep 31.
+/// The pool of related categories is what makes it work (seed 0, dogs' retrieved cats turned
+/// correctly where they needed it / where they did not): from cats alone 46 % / 48 %, from cats,
+/// horses, cows and sheep 87 % / 90 %; cluster mIoU on seeds 0 / 1: 41.8 / 41.2 against 43.5 / 43.1.
 public struct FacingModel: Sendable {
     /// Signed mean place of every class `0...parts` along the canonical facing (class 0, "no
     /// part", is 0).

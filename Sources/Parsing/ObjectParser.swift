@@ -135,7 +135,7 @@ public struct ParseParameters: Sendable {
     /// layout's prior votes and positions are mirrored to match). `features` turned almost no
     /// base (dogs needing it 4 %, sparrows 53 %, buses 0 %; seed 0, k 3); `learned` turns 87 %,
     /// 100 % and 26 %, and keeps 90 %, 100 % and 58 % of those facing the right way already.
-    /// Cluster mIoU / AP50 (64 px, stride 4): seed 0 39.6 / 35.5 → 42.8 / 38.7, seed 1 reviewed
+    /// Cluster mIoU / AP50 (64 px, stride 4, prior weight 10): seed 0 39.6 / 35.5 → 42.8 / 38.7, seed 1 reviewed
     /// 39.0 / 31.8 → 42.2 / 34.9.
     public var facing: Facing = .learned
     /// Seeds k-means so that a parse is reproducible.

@@ -27,7 +27,9 @@ public struct ParseRunOptions: Sendable {
     /// cluster parser and the geometric prior alike (mIoU cluster / prior, 64 px, stride 4, dataset
     /// seed 0: k 3 gave 39.6 / 31.1, 5 gave 41.3 / 32.5, 10 gave 41.5 / 34.6; seed 1 reviewed:
     /// 39.0 / 32.9, 39.9 / 34.6, 42.8 / 37.3), but each costs a correspondence against another
-    /// object's patches: 3025 of them at VLPart's setting (ViT-S/8, stride 4, 224 px).
+    /// object's patches: 3025 of them at VLPart's setting (ViT-S/8, stride 4, 224 px). With
+    /// learned facing (prior weight 10) 5 gave 44.3 / 42.9 against 3's 42.8 / 42.2: the gap to
+    /// the prior, which gains as much, stays where it is.
     public var k = 3
     public var parameters = ParseParameters()
     /// Saliency above this marks foreground for objects without a mask (folder imports).
