@@ -39,15 +39,37 @@ public struct FacingModel: Sendable {
     /// `minOffset` of the box width off its centre line (nothing says front from back).
     ///
     /// - Parameters:
-    ///   - minOffset: on the synthetic set heads and tails sit 0.4 off centre, a car's headlight
-    ///     0.2, a bottle's neck 0.1.
+    ///   - neighbours: bank patches averaged for a target patch's front score.
     ///   - maxRows: bank rows kept (every pool object gives up to `maxRows / pool.count` of its
     ///     object patches, evenly spaced), so memory and each target's matching stay bounded.
-    ///   - neighbours: bank patches averaged for a target patch's front score.
+    ///   - minOffset: on the synthetic set heads and tails sit 0.4 off centre, a car's headlight
+    ///     0.2, a bottle's neck 0.1.
     public init?(pool: [PoolObject], parts: Int, neighbours: Int = 5, maxRows: Int = 16_384, minOffset: Float = 0.05) {
+        self.init(poolCount: pool.count, parts: parts, neighbours: neighbours, maxRows: maxRows, minOffset: minOffset,
+                  load: { pool[$0] })
+    }
+
+    /// `init(pool:…)` with pool object `i` loaded by `load(i)`, once each and in order, so only
+    /// one object's descriptors and the sampled bank are in memory at a time.
+    public init?(poolCount: Int, parts: Int, neighbours: Int = 5, maxRows: Int = 16_384, minOffset: Float = 0.05,
+                 load: (Int) throws -> PoolObject) rethrows {
         precondition(parts > 0 && neighbours > 0 && maxRows > 0, "facing model: parts \(parts), neighbours \(neighbours), rows \(maxRows)")
-        let profiles = pool.map { Self.profile($0.base.labels, gridW: $0.gridW, classes: parts + 1) }
-        guard let first = profiles.first(where: { $0.contains { $0 != 0 } }) else { return nil }
+        let perObject = max(1, maxRows / max(1, poolCount))
+        var profiles: [[Float]] = [], bank: [Float] = [], bankLabels: [Int32] = [], dim = 0
+        for i in 0..<poolCount {
+            let (base, gridW) = try load(i)
+            profiles.append(Self.profile(base.labels, gridW: gridW, classes: parts + 1))
+            guard !base.labels.isEmpty else { continue }
+            dim = base.descriptors.count / base.labels.count
+            let patches = base.labels.indices.filter { base.labels[$0] >= 0 }
+            let step = max(1, (patches.count + perObject - 1) / perObject)
+            for p in stride(from: 0, to: patches.count, by: step) {
+                let row = patches[p]
+                bank.append(contentsOf: base.descriptors[(row * dim)..<((row + 1) * dim)])
+                bankLabels.append(base.labels[row])
+            }
+        }
+        guard let first = profiles.first(where: { $0.contains { $0 != 0 } }), !bankLabels.isEmpty else { return nil }
         // Sign alignment: each object takes the orientation that agrees with the running
         // consensus; a few rounds settle it (the first object only seeds the consensus).
         var consensus = first
@@ -67,22 +89,8 @@ public struct FacingModel: Sendable {
         for c in 1...parts where present[c] > 0 { front[c] /= present[c] }
         guard front.contains(where: { abs($0) >= minOffset }) else { return nil }
         self.partFront = front
-
-        let dim = pool.first.map { $0.base.descriptors.count / max(1, $0.base.labels.count) } ?? 0
-        let perObject = max(1, maxRows / max(1, pool.count))
-        var bank: [Float] = [], bankFront: [Float] = []
-        for (base, _) in pool {
-            let patches = base.labels.indices.filter { base.labels[$0] >= 0 }
-            let step = max(1, (patches.count + perObject - 1) / perObject)
-            for p in stride(from: 0, to: patches.count, by: step) {
-                let i = patches[p]
-                bank.append(contentsOf: base.descriptors[(i * dim)..<((i + 1) * dim)])
-                bankFront.append(front[Int(base.labels[i])])
-            }
-        }
-        guard !bankFront.isEmpty else { return nil }
         self.bank = Retrieval.normalizedRows(bank, dim: dim)
-        self.bankFront = bankFront
+        self.bankFront = bankLabels.map { front[Int($0)] }
         self.dim = dim
         self.neighbours = neighbours
     }

@@ -9,15 +9,18 @@ extension ParseRunner {
     /// torso, leg and tail learns from cats, horses, cows and sheep).
     func facingModel(_ plan: BorrowPlan) throws -> FacingModel? {
         if let model = facingModels[plan.targetCategoryID] { return model }
-        var pool: [FacingModel.PoolObject] = []
+        var pool: [(id: Int64, plan: BorrowPlan)] = []
         for (category, plan) in try facingPoolPlans(plan) {
-            for entry in baseBank[category] ?? [] { pool.append(try loadBaseObject(entry.id, plan: plan)) }
+            pool += (baseBank[category] ?? []).map { ($0.id, plan) }
         }
         if pool.count > Self.facingPoolLimit {
             let step = Double(pool.count) / Double(Self.facingPoolLimit)
             pool = (0..<Self.facingPoolLimit).map { pool[Int(Double($0) * step)] }
         }
-        let model = FacingModel(pool: pool, parts: plan.partNames.count)
+        // Loaded one at a time: 512 objects of 3025 patches would not fit in memory together.
+        let model = try FacingModel(poolCount: pool.count, parts: plan.partNames.count) {
+            try loadBaseObject(pool[$0].id, plan: pool[$0].plan)
+        }
         facingModels[plan.targetCategoryID] = model
         return model
     }

@@ -79,3 +79,19 @@ private func target(facingRight: Bool, looks: [Int32: [Float]]) -> TargetObject 
     #expect(ObjectParser.facings(t, bases: bases, facing: .learned, model: nil)
             == ObjectParser.facings(t, bases: bases, facing: .features))
 }
+
+/// The pool is loaded one object at a time, each once and in order, and the bank keeps at most
+/// `maxRows` patches however large the pool, so memory stays bounded.
+@Test func facingModelLoadsItsPoolOnceAndKeepsABoundedBank() throws {
+    let objects = pool([catLooks, catLooks, catLooks])   // six objects of six patches
+    var loaded: [Int] = []
+    let model = try #require(FacingModel(poolCount: objects.count, parts: 3, maxRows: 12) { i in
+        loaded.append(i)
+        return objects[i]
+    })
+    #expect(loaded == Array(objects.indices))
+    #expect(model.bankFront.count == 12, "two patches from each of six objects")
+    #expect(FacingModel(pool: objects, parts: 3)?.bankFront.count == 36, "every patch when they fit")
+    struct Unreadable: Error {}
+    #expect(throws: Unreadable.self) { _ = try FacingModel(poolCount: 2, parts: 3) { _ in throw Unreadable() } }
+}
