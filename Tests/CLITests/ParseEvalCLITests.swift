@@ -72,4 +72,7 @@ import TestSupport
             && table.stdout.contains("mIoU / AP50"), "\(table.stdout)")
     let badShard = try runVLPart(["parse", "--model", model, "--shard", "2/2", "--db", db])
     #expect(badShard.status != 0 && badShard.stderr.contains("--shard"))
+    let badFacing = try runVLPart(["parse", "--model", model, "--facing", "sideways", "--db", db])
+    #expect(badFacing.status != 0 && badFacing.stderr.contains("--facing must be learned, features or silhouette, not 'sideways'"),
+            "\(badFacing.stderr)")
 }
