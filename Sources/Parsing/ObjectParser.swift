@@ -258,13 +258,15 @@ public enum ObjectParser {
                                model: FacingModel? = nil) -> [Bool] {
         let gridCount = target.gridH * target.gridW
         let learned = facing == .learned ? model?.facings(target, bases: bases) : nil
-        // The target's rows are normalised once for all its bases.
-        let rows = facing != .silhouette ? Retrieval.normalizedRows(target.descriptors, dim: target.dim) : []
+        // The target's rows are normalised once for all its bases, and only when a base needs
+        // them: where the learned model decides every base, never.
+        var rows: [Float]?
         return bases.enumerated().map { b, base in
             guard base.labels.count == gridCount else { return false }
             if let decided = learned?[b] { return decided }
-            if facing != .silhouette, let mirrored = facesMirrored(target, normalizedRows: rows, base: base) {
-                return mirrored
+            if facing != .silhouette {
+                if rows == nil { rows = Retrieval.normalizedRows(target.descriptors, dim: target.dim) }
+                if let mirrored = facesMirrored(target, normalizedRows: rows!, base: base) { return mirrored }
             }
             return GeometricPrior.facing(
                 GeometricPrior.Layout(labels: base.labels, width: target.gridW, height: target.gridH),
