@@ -55,6 +55,36 @@ void vlk_gelu_using(int isa, float *x, long n);
 /// `out` may be `g`. One exponential per element serves both erf and the density.
 void vlk_gelu_backward_using(int isa, const float *x, const float *g, float *out, long n, int accumulate);
 
+/// CPU features `vlk_cpu_info` reports (bits of `vlk_cpu.features`). AVX and wider are set only
+/// when the operating system saves those registers (XCR0), as a program may then use them.
+#define VLK_CPU_SSE2 (1ull << 0)
+#define VLK_CPU_SSE3 (1ull << 1)
+#define VLK_CPU_AVX (1ull << 2)
+#define VLK_CPU_FMA (1ull << 3)
+#define VLK_CPU_AVX2 (1ull << 4)
+#define VLK_CPU_AVX512F (1ull << 5)
+#define VLK_CPU_AVX512DQ (1ull << 6)
+#define VLK_CPU_AVX512CD (1ull << 7)
+#define VLK_CPU_AVX512BW (1ull << 8)
+#define VLK_CPU_AVX512VL (1ull << 9)
+#define VLK_CPU_AVX512VNNI (1ull << 10)
+#define VLK_CPU_AVX512BF16 (1ull << 11)
+#define VLK_CPU_AVX512FP16 (1ull << 12)
+#define VLK_CPU_AMX_BF16 (1ull << 13)
+
+/// The CPU as CPUID describes it: vendor string ("GenuineIntel", "AuthenticAMD"), display family
+/// and model, brand string, and `VLK_CPU_*` feature bits. All zero off x86-64.
+typedef struct {
+    char vendor[13];
+    char brand[49];
+    int family;
+    int model;
+    unsigned long long features;
+} vlk_cpu;
+
+/// Fills `out` from CPUID and XGETBV.
+void vlk_cpu_info(vlk_cpu *out);
+
 /// Atomically adds `value` to `*counter` and returns the previous value (sequentially
 /// consistent). Parallel loops claim work items from a shared counter with it.
 long vlk_fetch_add(long *counter, long value);
