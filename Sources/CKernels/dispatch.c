@@ -5,12 +5,12 @@
 
 static atomic_int chosen = -1;   // -1: not decided yet
 
+// One detector for every run-time choice (vlk_cpu_info: CPUID plus the OS's XGETBV support).
 static int best_isa(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return VLK_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return VLK_ISA_AVX2;
-#endif
+    vlk_cpu cpu;
+    vlk_cpu_info(&cpu);
+    if (cpu.features & VLK_CPU_AVX512F) return VLK_ISA_AVX512;   // the kernels use AVX-512F only
+    if ((cpu.features & (VLK_CPU_AVX2 | VLK_CPU_FMA)) == (VLK_CPU_AVX2 | VLK_CPU_FMA)) return VLK_ISA_AVX2;
     return VLK_ISA_GENERIC;
 }
 

