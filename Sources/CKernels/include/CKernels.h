@@ -85,6 +85,36 @@ typedef struct {
 /// Fills `out` from CPUID and XGETBV.
 void vlk_cpu_info(vlk_cpu *out);
 
+/// Columns per packed panel of a bf16 GEMM's B operand.
+#define VLK_BF16_NR 32
+
+/// 1 when this CPU runs the AVX512-BF16 micro-kernels (AVX-512 F/BW/VL and BF16).
+int vlk_has_bf16(void);
+
+/// `f` rounded to bf16 (nearest, ties to even; NaN stays a quiet NaN).
+uint16_t vlk_bf16_from_float(float f);
+
+/// 32-bit words `vlk_bf16_pack_b` writes for a `k x n` B: panels of VLK_BF16_NR columns by ⌈k/2⌉ pairs.
+long vlk_bf16_packed_words(long n, long k);
+
+/// Packs B (`k x n`, element (kk, j) at `b[kk·ldb + j]`; or, when `transposed`, B is stored
+/// `n x k` as a Linear weight or attention keys are, at `b[j·ldb + kk]`) into bf16 pair panels.
+void vlk_bf16_pack_b(int transposed, long n, long k, const float *b, long ldb, uint32_t *out);
+
+/// Rounds `m x k` fp32 rows (stride `lda`) to bf16 rows at `out` (stride `ldo`, even, ≥ k + k%2),
+/// zero-padding odd `k`. `native`: use AVX512-BF16 instructions where the CPU has them.
+void vlk_bf16_convert_rows(int native, long m, long k, const float *a, long lda, uint16_t *out, long ldo);
+
+/// `C = alpha·A·B + beta·C` (`beta` 0 ignores C's old values) with A bf16 rows from
+/// `vlk_bf16_convert_rows`, B from `vlk_bf16_pack_b`, fp32 accumulation, single-threaded.
+/// `panel_stride` is the words between B's panels: 0 for a B packed with this `k`; a larger
+/// value runs over pairs `p0 ..< p0 + ⌈k/2⌉` of a B packed deeper (pass `packed_b + p0·VLK_BF16_NR`),
+/// e.g. one key tile of attention's values.
+/// `native`: AVX512-BF16 `vdpbf16ps` where the CPU has it; otherwise (or 0) the portable kernel
+/// computing the same pairwise sums.
+void vlk_bf16_gemm(int native, long m, long n, long k, float alpha, const uint16_t *a, long lda,
+                   const uint32_t *packed_b, long panel_stride, float beta, float *c, long ldc);
+
 /// Atomically adds `value` to `*counter` and returns the previous value (sequentially
 /// consistent). Parallel loops claim work items from a shared counter with it.
 long vlk_fetch_add(long *counter, long value);
