@@ -50,6 +50,9 @@ public struct FeatureExtractor: Sendable {
 
     public init(model: VisionTransformer) { self.model = model }
 
+    /// This extractor with its model computing in `precision` (see `VisionTransformer.with(precision:)`).
+    public func with(precision: Precision) -> FeatureExtractor { FeatureExtractor(model: model.with(precision: precision)) }
+
     /// Loads the model with `ViTCheckpoint.load(path:heads:)`.
     public init(checkpoint path: String, heads: Int? = nil) throws {
         model = try ViTCheckpoint.load(path: path, heads: heads)

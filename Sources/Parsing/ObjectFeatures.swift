@@ -1,5 +1,6 @@
 import Foundation
 import Features
+import Tensor
 
 /// How object features are computed: the same settings give the same cache entries.
 public struct FeatureSettings: Codable, Sendable, Hashable {
@@ -13,19 +14,35 @@ public struct FeatureSettings: Codable, Sendable, Hashable {
     public var facet: Facet = .key
     /// Heads averaged for saliency; empty means all heads.
     public var saliencyHeads: [Int] = []
+    /// Arithmetic of the ViT's matrix products (bf16 features are cached apart from fp32 ones).
+    public var precision: Precision = .fp32
 
-    public init(size: Int = 224, stride: Int? = nil, layer: Int? = nil, facet: Facet = .key, saliencyHeads: [Int] = []) {
+    public init(size: Int = 224, stride: Int? = nil, layer: Int? = nil, facet: Facet = .key, saliencyHeads: [Int] = [],
+                precision: Precision = .fp32) {
         self.size = size
         self.stride = stride
         self.layer = layer
         self.facet = facet
         self.saliencyHeads = saliencyHeads
+        self.precision = precision
+    }
+
+    /// Settings written before `precision` existed decode as fp32.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        size = try c.decode(Int.self, forKey: .size)
+        stride = try c.decodeIfPresent(Int.self, forKey: .stride)
+        layer = try c.decodeIfPresent(Int.self, forKey: .layer)
+        facet = try c.decode(Facet.self, forKey: .facet)
+        saliencyHeads = try c.decode([Int].self, forKey: .saliencyHeads)
+        precision = try c.decodeIfPresent(Precision.self, forKey: .precision) ?? .fp32
     }
 
     /// A short stable key naming these settings in cache paths, e.g. `s224-st4-l11-key-h0.2.4.5`.
     public var key: String {
         "s\(size)-st\(stride.map(String.init) ?? "p")-l\(layer.map(String.init) ?? "last")-\(facet.rawValue)-h"
             + (saliencyHeads.isEmpty ? "all" : saliencyHeads.map(String.init).joined(separator: "."))
+            + (precision == .fp32 ? "" : "-\(precision.rawValue)")
     }
 }
 

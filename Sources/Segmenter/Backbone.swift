@@ -16,18 +16,34 @@ public struct BackboneSettings: Codable, Sendable, Equatable {
     public var facet: String = Facet.token.rawValue
     /// Attention heads, for checkpoints that do not say (else inferred).
     public var heads: Int?
+    /// Arithmetic of the ViT's matrix products (bf16 features are cached apart from fp32 ones).
+    public var precision: Precision = .fp32
 
-    public init(size: Int = 224, stride: Int? = nil, layer: Int? = nil, facet: String = Facet.token.rawValue, heads: Int? = nil) {
+    public init(size: Int = 224, stride: Int? = nil, layer: Int? = nil, facet: String = Facet.token.rawValue, heads: Int? = nil,
+                precision: Precision = .fp32) {
         self.size = size
         self.stride = stride
         self.layer = layer
         self.facet = facet
         self.heads = heads
+        self.precision = precision
+    }
+
+    /// Settings written before `precision` existed (segmenter checkpoints) decode as fp32.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        size = try c.decode(Int.self, forKey: .size)
+        stride = try c.decodeIfPresent(Int.self, forKey: .stride)
+        layer = try c.decodeIfPresent(Int.self, forKey: .layer)
+        facet = try c.decode(String.self, forKey: .facet)
+        heads = try c.decodeIfPresent(Int.self, forKey: .heads)
+        precision = try c.decodeIfPresent(Precision.self, forKey: .precision) ?? .fp32
     }
 
     /// A short stable key naming these settings in cache paths, e.g. `s224-st4-llast-token`.
     public var key: String {
         "s\(size)-st\(stride.map(String.init) ?? "p")-l\(layer.map(String.init) ?? "last")-\(facet)"
+            + (precision == .fp32 ? "" : "-\(precision.rawValue)")
     }
 }
 
@@ -68,7 +84,7 @@ public struct Backbone: Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             file = URL(fileURLWithPath: path).appendingPathComponent("model.safetensors").path
         }
-        extractor = try FeatureExtractor(checkpoint: path, heads: settings.heads)
+        extractor = try FeatureExtractor(checkpoint: path, heads: settings.heads).with(precision: settings.precision)
         sha256 = try SHA256.hexDigest(ofFile: file)
         self.path = path
         self.settings = settings

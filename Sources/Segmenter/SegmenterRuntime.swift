@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tensor
 
 /// A trained segmenter ready to run: its model file, its backbone, and optionally a feature
 /// cache (what `vlpart segment` and `vlpart eval seg` share).
@@ -8,11 +9,12 @@ public struct SegmenterRuntime: Sendable {
     public let backbone: Backbone
     public let cache: ImageFeatureCache?
 
-    /// Loads `modelPath` and the backbone its metadata names (or `backbonePath` instead).
+    /// Loads `modelPath` and the backbone its metadata names (or `backbonePath` instead), running
+    /// the backbone in `precision` (default: the precision it was trained with).
     ///
     /// - Throws: `SegmenterError.badCheckpoint` when the backbone file's SHA-256 differs from the
     ///   one the head was trained on (features would not match), or when a file is unreadable.
-    public init(modelPath: String, backbonePath: String? = nil, cacheRoot: URL? = nil) throws {
+    public init(modelPath: String, backbonePath: String? = nil, cacheRoot: URL? = nil, precision: Precision? = nil) throws {
         let model = try SegmenterModel.load(path: modelPath)
         var path = backbonePath ?? model.backbonePath
         if backbonePath == nil, !FileManager.default.fileExists(atPath: path), !path.hasPrefix("/") {
@@ -22,7 +24,9 @@ public struct SegmenterRuntime: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SegmenterError.badCheckpoint("\(modelPath): its backbone \(path) does not exist; pass --backbone PATH")
         }
-        let backbone = try Backbone(path: path, settings: model.settings)
+        var settings = model.settings
+        if let precision { settings.precision = precision }
+        let backbone = try Backbone(path: path, settings: settings)
         guard model.backboneSHA256.isEmpty || backbone.sha256 == model.backboneSHA256 else {
             throw SegmenterError.badCheckpoint(
                 "\(modelPath): backbone \(path) has SHA-256 \(backbone.sha256.prefix(12))…, the head was trained on \(model.backboneSHA256.prefix(12))…")

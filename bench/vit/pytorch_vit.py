@@ -9,15 +9,60 @@ Prints "images/s: X" like `vlpart bench features`.
 """
 import argparse, os, sys, time
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
-import timm
 from safetensors.torch import save_file, load_file
 
 
+class Attention(nn.Module):
+    """timm's Attention (fused path): qkv Linear, scaled_dot_product_attention, proj Linear."""
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, n, c = x.shape
+        q, k, v = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        return self.proj(F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, n, c))
+
+
+class Mlp(nn.Module):
+    def __init__(self, dim, hidden):
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(dim, hidden), nn.Linear(hidden, dim)
+
+    def forward(self, x):
+        return self.fc2(F.gelu(self.fc1(x)))
+
+
+class Block(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.norm1, self.attn = nn.LayerNorm(dim, eps=1e-6), Attention(dim, heads)
+        self.norm2, self.mlp = nn.LayerNorm(dim, eps=1e-6), Mlp(dim, 4 * dim)
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class VisionTransformer(nn.Module):
+    """timm's VisionTransformer as DINO uses it (same state-dict names and forward), without timm:
+    the bench needs only torch and safetensors."""
+    def __init__(self, patch, dim=384, depth=12, heads=6, img_size=224):
+        super().__init__()
+        self.patch_embed = nn.Module()
+        self.patch_embed.proj = nn.Conv2d(3, dim, patch, patch)
+        self.cls_token = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(1, 1 + (img_size // patch) ** 2, dim) * 0.02)
+        self.blocks = nn.ModuleList(Block(dim, heads) for _ in range(depth))
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+
+
 def build(patch):
-    return timm.models.vision_transformer.VisionTransformer(
-        img_size=224, patch_size=patch, embed_dim=384, depth=12, num_heads=6, mlp_ratio=4, qkv_bias=True,
-        num_classes=0).eval()
+    return VisionTransformer(patch).eval()
 
 
 def make(out):

@@ -38,6 +38,7 @@ struct BenchFeatures: ParsableCommand {
     var seconds: Double = 10
     @Option(help: "Threads for BLAS and parallel loops (default: all cores).")
     var threads: Int?
+    @OptionGroup var arithmetic: PrecisionOption
 
     func validate() throws {
         guard batch > 0, size > 0, seconds >= 0 else { throw ValidationError("--batch and --size must be positive") }
@@ -46,13 +47,14 @@ struct BenchFeatures: ParsableCommand {
 
     func run() throws {
         if let threads { setParallelWidth(threads) }
-        let vit = try ViTCheckpoint.load(path: model, heads: heads)
+        let precision = arithmetic.resolved()
+        let vit = try ViTCheckpoint.load(path: model, heads: heads).with(precision: precision)
         let r = try FeatureBenchmark.run(model: vit, batch: batch, size: size, stride: stride, seconds: seconds) { n, t in
             FileHandle.standardError.write(Data("\r\(n) batches, \(String(format: "%.1f", t)) s".utf8))
         }
         FileHandle.standardError.write(Data("\n".utf8))
         print(String(format: "images/s: %.3f", r.imagesPerSecond))
         print(String(format: "GFLOP/s: %.1f", r.gflopsPerSecond))
-        print("tokens: \(r.tokens), batches: \(r.batches), seconds: \(String(format: "%.2f", r.seconds)), threads: \(parallelWidth)")
+        print("tokens: \(r.tokens), batches: \(r.batches), seconds: \(String(format: "%.2f", r.seconds)), threads: \(parallelWidth), precision: \(precision.rawValue)")
     }
 }

@@ -51,6 +51,7 @@ struct EvalSeg: ParsableCommand {
     var db: String?
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+    @OptionGroup var arithmetic: PrecisionOption
 
     func validate() throws {
         guard vocabFrom == "gt" || vocabFrom == "store" else { throw ValidationError("--vocab-from must be gt or store, not '\(vocabFrom)'") }
@@ -79,7 +80,8 @@ struct EvalSeg: ParsableCommand {
         var aliases: [String: String] = [:]
         for a in alias { let kv = a.split(separator: "=", maxSplits: 1); aliases[String(kv[0])] = String(kv[1]) }
 
-        let runtime = try SegmenterRuntime(modelPath: model, backbonePath: backbone, cacheRoot: cache.map { URL(fileURLWithPath: $0) })
+        let runtime = try SegmenterRuntime(modelPath: model, backbonePath: backbone, cacheRoot: cache.map { URL(fileURLWithPath: $0) },
+                                           precision: arithmetic.resolved())
         let encoder = try TextEncoder(locating: textModel)
         let parts = try Vocabulary.embedded(names: partNames, encoder: encoder, aliases: aliases)
         let objects = try Vocabulary.embedded(names: objectNames, encoder: encoder, aliases: aliases)

@@ -59,6 +59,8 @@ struct FeaturesExtract: ParsableCommand {
     @Option(help: "Comma-separated heads averaged for saliency (default: all).")
     var saliencyHeads: String?
 
+    @OptionGroup var arithmetic: PrecisionOption
+
     func validate() throws {
         guard (image == nil) != (tensor == nil) else { throw ValidationError("give exactly one of --image or --tensor") }
         guard size > 0, (maxSize ?? 1) > 0 else { throw ValidationError("--size and --max-size must be positive") }
@@ -74,7 +76,7 @@ struct FeaturesExtract: ParsableCommand {
     }
 
     func run() throws {
-        let extractor = try FeatureExtractor(checkpoint: model, heads: heads)
+        let extractor = try FeatureExtractor(checkpoint: model, heads: heads).with(precision: arithmetic.resolved())
         let path = image ?? tensor!
         let pixels = try image.map { FeatureExtractor.preprocess(try Image.read(path: $0), size: size, maxLongSide: maxSize) }
             ?? Npy.read(path: path)

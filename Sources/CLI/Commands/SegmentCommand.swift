@@ -39,13 +39,14 @@ struct SegmentCommand: ParsableCommand {
     var textModel: String?
     @Flag(help: "Print what was written and found per image as JSON.")
     var json = false
+    @OptionGroup var arithmetic: PrecisionOption
 
     func validate() throws {
         if images.isEmpty { throw ValidationError("give at least one image") }
     }
 
     func run() throws {
-        let runtime = try SegmenterRuntime(modelPath: model, backbonePath: backbone)
+        let runtime = try SegmenterRuntime(modelPath: model, backbonePath: backbone, precision: arithmetic.resolved())
         let encoder = try TextEncoder(locating: textModel)
         let partNames = try vocab.map(Vocabulary.parseList) ?? runtime.model.partNames
         let objectNames = try objects.map(Vocabulary.parseList)

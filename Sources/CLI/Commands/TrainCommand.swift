@@ -75,6 +75,7 @@ struct TrainCommand: ParsableCommand {
     var resume = false
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
+    @OptionGroup var arithmetic: PrecisionOption
 
     func validate() throws {
         guard epochs > 0, batch > 0, lr > 0, hidden > 0, size > 0, blocks > 0 else {
@@ -108,7 +109,7 @@ struct TrainCommand: ParsableCommand {
         options.validationFraction = valFraction
         options.resume = resume
         let backbone = try Backbone(path: model, settings: BackboneSettings(size: size, stride: stride, layer: layer, facet: facet,
-                                                                               heads: heads))
+                                                                               heads: heads, precision: arithmetic.resolved()))
         let encoder = try TextEncoder(locating: textModel)
         let featureBar = ProgressReporter("features", unit: "img")
         let trainBar = ProgressReporter("train", unit: "step")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Features
 import Parsing
 import Store
+import Tensor
 
 /// The ViT and feature settings shared by `features cache` and `parse`: the same flags must
 /// name the same cache entries in both.
@@ -20,6 +21,7 @@ struct FeatureModelOptions: ParsableArguments {
     var facet: String = "key"
     @Option(name: .customLong("saliency-heads"), help: "Comma-separated heads averaged for saliency (default: all).")
     var saliencyHeads: String?
+    @OptionGroup var arithmetic: PrecisionOption
 
     func validate() throws {
         guard let f = Facet(rawValue: facet), f != .attn else {
@@ -31,14 +33,18 @@ struct FeatureModelOptions: ParsableArguments {
     /// The settings these flags describe.
     func settings() throws -> FeatureSettings {
         FeatureSettings(size: size, stride: stride, layer: layer, facet: Facet(rawValue: facet)!,
-                        saliencyHeads: try parseHeads(saliencyHeads))
+                        saliencyHeads: try parseHeads(saliencyHeads), precision: resolvedPrecision)
     }
+
+    /// `--precision` as this CPU runs it.
+    var resolvedPrecision: Precision { arithmetic.resolved() }
 
     /// Loads the model and opens its cache beside `store` (keyed by the checkpoint's SHA-256).
     func builder(store: Store) throws -> FeatureCacheBuilder {
-        let extractor = try FeatureExtractor(checkpoint: model, heads: heads)
+        let extractor = try FeatureExtractor(checkpoint: model, heads: heads).with(precision: resolvedPrecision)
         let sha = try SHA256.hexDigest(ofFile: checkpointFile(model))
         let cache = FeatureCache(store: store, modelSHA: sha, settings: try settings())
         return FeatureCacheBuilder(store: store, extractor: extractor, cache: cache)
     }
 }
+

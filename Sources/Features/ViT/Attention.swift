@@ -9,29 +9,40 @@ struct Attention {
     let projBias: Tensor    // [D]
     let heads: Int
 
-    /// `qkv [rows, 3D] = x [rows, D]·Wqkvᵀ + b`.
-    func projectQKV(_ x: UnsafePointer<Float>, rows: Int, into qkv: UnsafeMutablePointer<Float>) {
+    /// `qkv [rows, 3D] = x [rows, D]·Wqkvᵀ + b`, in bf16 when the packed weight is given.
+    func projectQKV(_ x: UnsafePointer<Float>, rows: Int, into qkv: UnsafeMutablePointer<Float>, bf16: BF16Matrix? = nil) {
         let d = projWeight.shape[0]
-        qkvWeight.data.withUnsafeBufferPointer { w in qkvBias.data.withUnsafeBufferPointer { b in
-            parallelLinear(x, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: 3 * d, bias: b.baseAddress, into: qkv)
-        } }
+        qkvBias.data.withUnsafeBufferPointer { b in
+            if let bf16 { return bf16ParallelLinear(x, rows: rows, weight: bf16, bias: b.baseAddress, into: qkv) }
+            qkvWeight.data.withUnsafeBufferPointer { w in
+                parallelLinear(x, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: 3 * d, bias: b.baseAddress, into: qkv)
+            }
+        }
     }
 
     /// Attention over `batch` images of `tokens` tokens from a fused `qkv` buffer into `context
     /// [batch·tokens, D]` (heads concatenated head-major), optionally writing the probabilities.
+    /// `bf16` runs both products in bf16, except when the probabilities are kept (exact fp32 then).
     func attend(qkv: UnsafePointer<Float>, batch: Int, tokens: Int, into context: UnsafeMutablePointer<Float>,
-                probabilities: UnsafeMutablePointer<Float>?) {
+                probabilities: UnsafeMutablePointer<Float>?, bf16: Bool = false) {
         let d = projWeight.shape[0]
+        if bf16 && probabilities == nil {
+            return attentionBF16(AttentionOperands.fused(qkv: qkv, out: context, tokens: tokens, dim: d), batch: batch,
+                                 tokens: tokens, heads: heads, headDim: d / heads)
+        }
         attention(AttentionOperands.fused(qkv: qkv, out: context, tokens: tokens, dim: d), batch: batch, tokens: tokens,
                         heads: heads, headDim: d / heads, probabilities: probabilities)
     }
 
-    /// `out [rows, D] = context·Wprojᵀ + b`.
-    func project(_ context: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+    /// `out [rows, D] = context·Wprojᵀ + b`, in bf16 when the packed weight is given.
+    func project(_ context: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, bf16: BF16Matrix? = nil) {
         let d = projWeight.shape[0]
-        projWeight.data.withUnsafeBufferPointer { w in projBias.data.withUnsafeBufferPointer { b in
-            parallelLinear(context, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: out)
-        } }
+        projBias.data.withUnsafeBufferPointer { b in
+            if let bf16 { return bf16ParallelLinear(context, rows: rows, weight: bf16, bias: b.baseAddress, into: out) }
+            projWeight.data.withUnsafeBufferPointer { w in
+                parallelLinear(context, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: out)
+            }
+        }
     }
 
     /// The CLS query's attention over all tokens, per head: `[batch, heads, tokens]`. Cheap

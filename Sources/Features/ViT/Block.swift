@@ -10,6 +10,19 @@ struct Block {
     let fc2Weight: Tensor, fc2Bias: Tensor   // [D, mlp]
     let ls1: Tensor?, ls2: Tensor?           // LayerScale gammas [D] (DINOv2)
     let eps: Float
+    /// The four Linear weights rounded to bf16 and packed, when the model runs in bf16.
+    var bf16: PackedWeights? = nil
+
+    /// qkv, proj, fc1 and fc2 weights packed once for `bf16ParallelLinear`.
+    final class PackedWeights: Sendable {
+        let qkv, proj, fc1, fc2: BF16Matrix
+        init(_ block: Block) {
+            qkv = BF16Matrix(linearWeight: block.attn.qkvWeight)
+            proj = BF16Matrix(linearWeight: block.attn.projWeight)
+            fc1 = BF16Matrix(linearWeight: block.fc1Weight)
+            fc2 = BF16Matrix(linearWeight: block.fc2Weight)
+        }
+    }
 
     /// Per-forward scratch buffers, sized for `rows = batch·tokens` once and reused by every block.
     final class Workspace {
@@ -33,20 +46,33 @@ struct Block {
                  probabilities: UnsafeMutablePointer<Float>? = nil, clsAttention: UnsafeMutablePointer<Float>? = nil) {
         let rows = batch * tokens, d = norm1Weight.count, mlp = fc1Weight.shape[0]
         norm(x, rows: rows, weight: norm1Weight, bias: norm1Bias, into: ws.normed)
-        attn.projectQKV(ws.normed, rows: rows, into: ws.qkv)
-        attn.attend(qkv: ws.qkv, batch: batch, tokens: tokens, into: ws.context, probabilities: probabilities)
+        attn.projectQKV(ws.normed, rows: rows, into: ws.qkv, bf16: bf16?.qkv)
+        attn.attend(qkv: ws.qkv, batch: batch, tokens: tokens, into: ws.context, probabilities: probabilities, bf16: bf16 != nil)
         if let clsAttention { attn.clsAttention(qkv: ws.qkv, batch: batch, tokens: tokens, into: clsAttention) }
-        attn.project(ws.context, rows: rows, into: ws.branch)
+        attn.project(ws.context, rows: rows, into: ws.branch, bf16: bf16?.proj)
         residual(x, ws.branch, gamma: ls1, rows: rows, cols: d)
 
         norm(x, rows: rows, weight: norm2Weight, bias: norm2Bias, into: ws.normed)
-        fc1Weight.data.withUnsafeBufferPointer { w in fc1Bias.data.withUnsafeBufferPointer { b in
-            parallelLinear(ws.normed, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: mlp, bias: b.baseAddress,
-                           into: ws.hidden) { block, count in geluErf(block, count: count, parallel: false) }
-        } }
-        fc2Weight.data.withUnsafeBufferPointer { w in fc2Bias.data.withUnsafeBufferPointer { b in
-            parallelLinear(ws.hidden, rows: rows, inFeatures: mlp, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: ws.branch)
-        } }
+        let gelu: @Sendable (UnsafeMutablePointer<Float>, Int) -> Void = { block, count in geluErf(block, count: count, parallel: false) }
+        fc1Bias.data.withUnsafeBufferPointer { b in
+            if let packed = bf16?.fc1 {
+                bf16ParallelLinear(ws.normed, rows: rows, weight: packed, bias: b.baseAddress, into: ws.hidden, epilogue: gelu)
+            } else {
+                fc1Weight.data.withUnsafeBufferPointer { w in
+                    parallelLinear(ws.normed, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: mlp, bias: b.baseAddress,
+                                   into: ws.hidden, epilogue: gelu)
+                }
+            }
+        }
+        fc2Bias.data.withUnsafeBufferPointer { b in
+            if let packed = bf16?.fc2 {
+                bf16ParallelLinear(ws.hidden, rows: rows, weight: packed, bias: b.baseAddress, into: ws.branch)
+            } else {
+                fc2Weight.data.withUnsafeBufferPointer { w in
+                    parallelLinear(ws.hidden, rows: rows, inFeatures: mlp, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: ws.branch)
+                }
+            }
+        }
         residual(x, ws.branch, gamma: ls2, rows: rows, cols: d)
     }
 

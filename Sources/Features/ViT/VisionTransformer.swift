@@ -44,8 +44,23 @@ public struct VisionTransformer: Sendable {
     let clsToken: Tensor        // [D]
     let posEmbed: Tensor        // [1 + M², D]
     let registerTokens: Tensor? // [R, D]
-    let blocks: [Block]
+    var blocks: [Block]
     let normWeight: Tensor, normBias: Tensor
+    /// The arithmetic of the blocks' matrix products (`with(precision:)`).
+    public private(set) var precision: Precision = .fp32
+
+    /// This model computing its Linear layers and attention products in `precision`: for bf16 the
+    /// weights are rounded and packed once here (about half the fp32 weights' memory). The
+    /// precision is taken as given; resolve a user's request with `BF16Kernels.resolve` first.
+    public func with(precision: Precision) -> VisionTransformer {
+        guard precision != self.precision else { return self }
+        var copy = self
+        copy.precision = precision
+        for i in copy.blocks.indices {
+            copy.blocks[i].bf16 = precision == .bf16 ? Block.PackedWeights(copy.blocks[i]) : nil
+        }
+        return copy
+    }
 
     /// Runs the network on `batch` images of one size.
     ///
