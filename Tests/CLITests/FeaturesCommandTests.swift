@@ -48,3 +48,26 @@ private func npyFloats(_ url: URL) throws -> [Float] {
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("images/s:") && r.stdout.contains("GFLOP/s:"))
 }
+
+/// `--precision bf16` runs bf16 where the CPU has AVX512-BF16 (or on the portable kernel when
+/// asked), and elsewhere fp32 with a one-line notice; a bad value is a usage error.
+@Test func precisionFlagRunsBF16OrSaysWhyNot() throws {
+    let args = ["bench", "features", "--model", fixtureURL("features", "dino_tiny_hf").path,
+                "--batch", "1", "--size", "48", "--seconds", "0", "--threads", "1", "--precision", "bf16"]
+    let native = try runVLPart(args, environment: ["VLPART_BF16_PORTABLE": ""])
+    #expect(native.status == 0, "\(native.stderr)")
+    let hasBF16 = try runVLPart(["doctor"]).stdout.contains("avx512_bf16")
+    if hasBF16 {
+        #expect(native.stdout.contains("precision: bf16"), "\(native.stdout)")
+    } else {
+        #expect(native.stdout.contains("precision: fp32"), "\(native.stdout)")
+        let notices = native.stderr.split(separator: "\n").filter { $0.contains("no AVX512-BF16") }
+        #expect(notices.count == 1, "\(native.stderr)")
+    }
+    let portable = try runVLPart(args, environment: ["VLPART_BF16_PORTABLE": "1"])
+    #expect(portable.status == 0, "\(portable.stderr)")
+    #expect(portable.stdout.contains("precision: bf16"), "\(portable.stdout)")
+    let bad = try runVLPart(Array(args.dropLast()) + ["fp16"])
+    #expect(bad.status != 0)
+    #expect(bad.stderr.contains("fp16"), "\(bad.stderr)")
+}

@@ -3,8 +3,8 @@
 timm/DINO naming) once, and times the same forward passes vlpart runs.
 
   pytorch_vit.py make DIR                          # writes DIR/vits16.safetensors, DIR/vits8.safetensors
-  pytorch_vit.py time MODEL --batch B --stride S --seconds T --threads N
-  pytorch_vit.py peak --threads N                  # FP32 GEMM ceiling: GFLOP/s of a 2048³ matmul
+  pytorch_vit.py time MODEL --batch B --stride S --seconds T --threads N [--bf16]
+  pytorch_vit.py peak --threads N [--bf16]         # GEMM ceiling: GFLOP/s of a 2048³ matmul
 Prints "images/s: X" like `vlpart bench features`.
 """
 import argparse, os, sys, time
@@ -100,7 +100,8 @@ def time_model(args):
     model = build(sd["patch_embed.proj.weight"].shape[-1])
     model.load_state_dict(sd)
     x = torch.randn(args.batch, 3, args.size, args.size)
-    with torch.inference_mode():
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16)
+    with torch.inference_mode(), autocast:
         dino_forward(model, x, args.stride)   # warm-up
         n, start = 0, time.perf_counter()
         while True:
@@ -113,10 +114,10 @@ def time_model(args):
     print(f"batches: {n}, seconds: {elapsed:.2f}, threads: {torch.get_num_threads()}")
 
 
-def gemm_peak(threads, seconds=3.0):
-    """GFLOP/s of a 2048³ FP32 matmul: the most arithmetic this machine does per second."""
+def gemm_peak(threads, seconds=3.0, dtype=torch.float32):
+    """GFLOP/s of a 2048³ matmul (fp32 or bf16): the most arithmetic this machine does per second."""
     torch.set_num_threads(threads)
-    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
+    a, b = torch.randn(2048, 2048, dtype=dtype), torch.randn(2048, 2048, dtype=dtype)
     for _ in range(2):
         a @ b
     n, start = 0, time.perf_counter()
@@ -130,13 +131,15 @@ if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
     elif sys.argv[1] == "peak":
-        gemm_peak(int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2)
+        gemm_peak(int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 2,
+                  dtype=torch.bfloat16 if "--bf16" in sys.argv else torch.float32)
     else:
         p = argparse.ArgumentParser()
         p.add_argument("cmd"); p.add_argument("model")
         p.add_argument("--batch", type=int, default=8); p.add_argument("--size", type=int, default=224)
         p.add_argument("--stride", type=int, default=None); p.add_argument("--seconds", type=float, default=10)
         p.add_argument("--threads", type=int, default=2)
+        p.add_argument("--bf16", action="store_true", help="run under torch.autocast(cpu, bfloat16)")
         a = p.parse_args()
         if a.stride is None:
             a.stride = load_file(a.model)["patch_embed.proj.weight"].shape[-1]
