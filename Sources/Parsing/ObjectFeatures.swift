@@ -42,7 +42,7 @@ public struct FeatureSettings: Codable, Sendable, Hashable {
     public var key: String {
         "s\(size)-st\(stride.map(String.init) ?? "p")-l\(layer.map(String.init) ?? "last")-\(facet.rawValue)-h"
             + (saliencyHeads.isEmpty ? "all" : saliencyHeads.map(String.init).joined(separator: "."))
-            + (precision == .fp32 ? "" : "-\(precision.rawValue)")
+            + precision.cacheKeySuffix
     }
 }
 

@@ -43,7 +43,7 @@ public struct BackboneSettings: Codable, Sendable, Equatable {
     /// A short stable key naming these settings in cache paths, e.g. `s224-st4-llast-token`.
     public var key: String {
         "s\(size)-st\(stride.map(String.init) ?? "p")-l\(layer.map(String.init) ?? "last")-\(facet)"
-            + (precision == .fp32 ? "" : "-\(precision.rawValue)")
+            + precision.cacheKeySuffix
     }
 }
 

@@ -76,18 +76,16 @@ public enum BLASCore {
     public static func decide(cpu: CPUInfo, chosen: String, environment: [String: String]) -> Decision {
         let best = best(for: cpu)
         let chosenLevel = level(ofCore: chosen)
-        let drill = environment[fallbackDrillVariable].map { !$0.isEmpty } ?? false
-        let forced = drill ? nil : environment[overrideVariable].flatMap { $0.isEmpty ? nil : $0 }
-        if let vlpartForced = environment[overrideVariable], !vlpartForced.isEmpty,
-           let original = environment[originalCoreVariable], !original.isEmpty {
-            let forced = vlpartForced
+        let set = environment[overrideVariable].flatMap { $0.isEmpty ? nil : $0 }
+        if let forced = set, let original = environment[originalCoreVariable], !original.isEmpty {
             if let chosenLevel, let wanted = level(ofCore: forced), chosenLevel < wanted {
                 return Decision(switchTo: nil, reason: "vlpart asked for \(forced) (OpenBLAS chose \(original)), but OpenBLAS refused it")
             }
             return Decision(switchTo: nil, reason: "set by vlpart: OpenBLAS chose \(original) on its own, "
                 + "this CPU has \(best?.level.label ?? "more") (\(overrideVariable)=\(forced))")
         }
-        if let forced {
+        let drill = environment[fallbackDrillVariable].map { !$0.isEmpty } ?? false
+        if let forced = set, !drill {
             let hint = best.flatMap { b in chosenLevel.map { $0 < b.level ? "; this CPU could run \(b.core)" : "" } } ?? ""
             return Decision(switchTo: nil, reason: "set by you (\(overrideVariable)=\(forced)), left alone\(hint)")
         }

@@ -11,13 +11,7 @@ struct Attention {
 
     /// `qkv [rows, 3D] = x [rows, D]·Wqkvᵀ + b`, in bf16 when the packed weight is given.
     func projectQKV(_ x: UnsafePointer<Float>, rows: Int, into qkv: UnsafeMutablePointer<Float>, bf16: BF16Matrix? = nil) {
-        let d = projWeight.shape[0]
-        qkvBias.data.withUnsafeBufferPointer { b in
-            if let bf16 { return bf16ParallelLinear(x, rows: rows, weight: bf16, bias: b.baseAddress, into: qkv) }
-            qkvWeight.data.withUnsafeBufferPointer { w in
-                parallelLinear(x, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: 3 * d, bias: b.baseAddress, into: qkv)
-            }
-        }
+        linearLayer(x, rows: rows, weight: qkvWeight, bias: qkvBias, packed: bf16, into: qkv)
     }
 
     /// Attention over `batch` images of `tokens` tokens from a fused `qkv` buffer into `context
@@ -36,13 +30,7 @@ struct Attention {
 
     /// `out [rows, D] = context·Wprojᵀ + b`, in bf16 when the packed weight is given.
     func project(_ context: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, bf16: BF16Matrix? = nil) {
-        let d = projWeight.shape[0]
-        projBias.data.withUnsafeBufferPointer { b in
-            if let bf16 { return bf16ParallelLinear(context, rows: rows, weight: bf16, bias: b.baseAddress, into: out) }
-            projWeight.data.withUnsafeBufferPointer { w in
-                parallelLinear(context, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: out)
-            }
-        }
+        linearLayer(context, rows: rows, weight: projWeight, bias: projBias, packed: bf16, into: out)
     }
 
     /// The CLS query's attention over all tokens, per head: `[batch, heads, tokens]`. Cheap

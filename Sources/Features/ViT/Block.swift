@@ -44,7 +44,7 @@ struct Block {
     /// `clsAttention [batch, heads, N]` are filled when given.
     func forward(_ x: UnsafeMutablePointer<Float>, batch: Int, tokens: Int, workspace ws: Workspace,
                  probabilities: UnsafeMutablePointer<Float>? = nil, clsAttention: UnsafeMutablePointer<Float>? = nil) {
-        let rows = batch * tokens, d = norm1Weight.count, mlp = fc1Weight.shape[0]
+        let rows = batch * tokens, d = norm1Weight.count
         norm(x, rows: rows, weight: norm1Weight, bias: norm1Bias, into: ws.normed)
         attn.projectQKV(ws.normed, rows: rows, into: ws.qkv, bf16: bf16?.qkv)
         attn.attend(qkv: ws.qkv, batch: batch, tokens: tokens, into: ws.context, probabilities: probabilities, bf16: bf16 != nil)
@@ -53,26 +53,10 @@ struct Block {
         residual(x, ws.branch, gamma: ls1, rows: rows, cols: d)
 
         norm(x, rows: rows, weight: norm2Weight, bias: norm2Bias, into: ws.normed)
-        let gelu: @Sendable (UnsafeMutablePointer<Float>, Int) -> Void = { block, count in geluErf(block, count: count, parallel: false) }
-        fc1Bias.data.withUnsafeBufferPointer { b in
-            if let packed = bf16?.fc1 {
-                bf16ParallelLinear(ws.normed, rows: rows, weight: packed, bias: b.baseAddress, into: ws.hidden, epilogue: gelu)
-            } else {
-                fc1Weight.data.withUnsafeBufferPointer { w in
-                    parallelLinear(ws.normed, rows: rows, inFeatures: d, weight: w.baseAddress!, outFeatures: mlp, bias: b.baseAddress,
-                                   into: ws.hidden, epilogue: gelu)
-                }
-            }
+        linearLayer(ws.normed, rows: rows, weight: fc1Weight, bias: fc1Bias, packed: bf16?.fc1, into: ws.hidden) { block, count in
+            geluErf(block, count: count, parallel: false)
         }
-        fc2Bias.data.withUnsafeBufferPointer { b in
-            if let packed = bf16?.fc2 {
-                bf16ParallelLinear(ws.hidden, rows: rows, weight: packed, bias: b.baseAddress, into: ws.branch)
-            } else {
-                fc2Weight.data.withUnsafeBufferPointer { w in
-                    parallelLinear(ws.hidden, rows: rows, inFeatures: mlp, weight: w.baseAddress!, outFeatures: d, bias: b.baseAddress, into: ws.branch)
-                }
-            }
-        }
+        linearLayer(ws.hidden, rows: rows, weight: fc2Weight, bias: fc2Bias, packed: bf16?.fc2, into: ws.branch)
         residual(x, ws.branch, gamma: ls2, rows: rows, cols: d)
     }
 
@@ -87,6 +71,20 @@ struct Block {
             gamma.data.withUnsafeBufferPointer { addScaled(x, y, gamma: $0.baseAddress!, rows: rows, cols: cols) }
         } else {
             add(x, y, count: rows * cols)
+        }
+    }
+}
+
+/// A Linear layer `out = x·Wᵀ + b` over `rows` rows with row blocks split across cores: in bf16
+/// when the block's weights are packed (`packed`), else fp32 through OpenBLAS; `epilogue` runs on
+/// each finished block of the output.
+func linearLayer(_ x: UnsafePointer<Float>, rows: Int, weight: Tensor, bias: Tensor, packed: BF16Matrix?,
+                 into out: UnsafeMutablePointer<Float>, epilogue: (@Sendable (UnsafeMutablePointer<Float>, Int) -> Void)? = nil) {
+    bias.data.withUnsafeBufferPointer { b in
+        if let packed { return bf16ParallelLinear(x, rows: rows, weight: packed, bias: b.baseAddress, into: out, epilogue: epilogue) }
+        weight.data.withUnsafeBufferPointer { w in
+            parallelLinear(x, rows: rows, inFeatures: weight.shape[1], weight: w.baseAddress!, outFeatures: weight.shape[0],
+                           bias: b.baseAddress, into: out, epilogue: epilogue)
         }
     }
 }

@@ -56,9 +56,7 @@ public func attentionBF16(_ operands: AttentionOperands, batch: Int, tokens: Int
             let q0 = qb * tq, rows = min(tq, n - q0)
             let keys = packs.base + head * perHead, values = keys + keyWords
             vlk_bf16_convert_rows(isa, rows, d, ops.q + b * ops.batchStrideQKV + q0 * ops.ldq + h * d, ops.ldq, qb16, ldq)
-            rowMaxes.update(repeating: -.infinity, count: rows)
-            rowSums.update(repeating: 0, count: rows)
-            acc.update(repeating: 0, count: rows * d)
+            startQueryBlock(rows: rows, headDim: d, rowMax: rowMaxes, rowSum: rowSums, acc: acc)
             var k0 = 0
             while k0 < n {
                 let cols = min(tk, n - k0)
@@ -73,11 +71,8 @@ public func attentionBF16(_ operands: AttentionOperands, batch: Int, tokens: Int
                 vlk_bf16_gemm(isa, rows, d, cols, 1, pb16, ld, values + (k0 / 2) * 32, nPairs * 32, 1, acc, d)
                 k0 += cols
             }
-            let out = ops.out + b * ops.batchStrideOut + q0 * ops.ldo + h * d
-            for r in 0..<rows {
-                let inv: Float = rowSums[r] > 0 ? 1 / rowSums[r] : 0
-                for c in 0..<d { out[r * ops.ldo + c] = acc[r * d + c] * inv }
-            }
+            finishQueryBlock(rows: rows, headDim: d, rowSum: rowSums, acc: acc,
+                             into: ops.out + b * ops.batchStrideOut + q0 * ops.ldo + h * d, ldo: ops.ldo)
         } }
     }
 }

@@ -70,9 +70,7 @@ public func attention(_ operands: AttentionOperands, batch: Int, tokens: Int, he
             let qp = ops.q + b * ops.batchStrideQKV + q0 * ops.ldq + h * d
             let kBase = ops.k + b * ops.batchStrideQKV + h * d
             let vBase = ops.v + b * ops.batchStrideQKV + h * d
-            rowMaxes.update(repeating: -.infinity, count: rows)
-            rowSums.update(repeating: 0, count: rows)
-            acc.update(repeating: 0, count: rows * d)
+            startQueryBlock(rows: rows, headDim: d, rowMax: rowMaxes, rowSum: rowSums, acc: acc)
             var k0 = 0
             while k0 < n {
                 let cols = min(tk, n - k0)
@@ -95,12 +93,27 @@ public func attention(_ operands: AttentionOperands, batch: Int, tokens: Int, he
                 }
                 k0 += cols
             }
-            let out = ops.out + b * ops.batchStrideOut + q0 * ops.ldo + h * d
-            for r in 0..<rows {
-                let inv: Float = rowSums[r] > 0 ? 1 / rowSums[r] : 0
-                for c in 0..<d { out[r * ops.ldo + c] = acc[r * d + c] * inv }
-            }
+            finishQueryBlock(rows: rows, headDim: d, rowSum: rowSums, acc: acc,
+                             into: ops.out + b * ops.batchStrideOut + q0 * ops.ldo + h * d, ldo: ops.ldo)
         } }
+    }
+}
+
+/// Resets one query block's streaming-softmax state: row maxima −∞, row sums and output accumulator 0.
+func startQueryBlock(rows: Int, headDim d: Int, rowMax: UnsafeMutablePointer<Float>, rowSum: UnsafeMutablePointer<Float>,
+                     acc: UnsafeMutablePointer<Float>) {
+    rowMax.update(repeating: -.infinity, count: rows)
+    rowSum.update(repeating: 0, count: rows)
+    acc.update(repeating: 0, count: rows * d)
+}
+
+/// Writes one query block's output: each accumulator row divided by its softmax sum (zeros for a
+/// row whose keys were all masked) into `out` with row stride `ldo`.
+func finishQueryBlock(rows: Int, headDim d: Int, rowSum: UnsafePointer<Float>, acc: UnsafePointer<Float>,
+                      into out: UnsafeMutablePointer<Float>, ldo: Int) {
+    for r in 0..<rows {
+        let inv: Float = rowSum[r] > 0 ? 1 / rowSum[r] : 0
+        for c in 0..<d { out[r * ldo + c] = acc[r * d + c] * inv }
     }
 }
 

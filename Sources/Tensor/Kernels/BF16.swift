@@ -8,6 +8,9 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     /// Operands rounded to bfloat16 (8-bit significand), products accumulated in fp32, on the
     /// CPU's AVX512-BF16 `vdpbf16ps`; everything else (norms, softmax, GELU, residuals) stays fp32.
     case bf16
+
+    /// Appended to feature-cache keys: empty for fp32 (keys from before bf16 stay valid), else "-bf16".
+    public var cacheKeySuffix: String { self == .fp32 ? "" : "-\(rawValue)" }
 }
 
 /// Which bf16 micro-kernel runs, and what a request for bf16 becomes on this CPU.
@@ -47,12 +50,8 @@ public final class BF16Matrix: @unchecked Sendable {
 
     /// Packs `B` stored `[k, n]` row-major with leading dimension `ldb`, or, when `transposed`,
     /// stored `[n, k]` (a PyTorch Linear weight `[out, in]`, attention keys `[tokens, d]`).
-    public init(_ b: UnsafePointer<Float>, columns n: Int, depth k: Int, ldb: Int, transposed: Bool) {
-        columns = n
-        depth = k
-        let count = max(1, vlk_bf16_packed_words(n, k))
-        words = .allocate(capacity: count)
-        vlk_bf16_pack_b(transposed ? 1 : 0, n, k, b, ldb, words)
+    public convenience init(_ b: UnsafePointer<Float>, columns n: Int, depth k: Int, ldb: Int, transposed: Bool) {
+        self.init(columns: n, depth: k) { vlk_bf16_pack_b(transposed ? 1 : 0, n, k, b, ldb, $0) }
     }
 
     /// A Linear weight `[outFeatures, inFeatures]`, for `x·Wᵀ`.
